@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { VendorNameSchema } from '../jobs/job.js';
+
+/**
+ * Polling bounds an operator sets per connection (and a caller may narrow per job, within them).
+ * Seconds throughout.
+ */
+export const PollingSettingsSchema = z
+  .object({
+    minIntervalSeconds: z.number().int().min(1).max(3600).optional(),
+    maxIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** No change in status or progress for this long marks the job stalled. */
+    stallAfterSeconds: z.number().int().min(60).optional(),
+    /** When a job stalls, end it as FAILED instead of only flagging it. */
+    failOnStall: z.boolean().optional(),
+    /** Deadline for jobs that do not bring their own. */
+    defaultDeadlineSeconds: z.number().int().min(60).optional(),
+  })
+  .strict();
+export type PollingSettings = z.infer<typeof PollingSettingsSchema>;
+
+const ConnectionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64 characters');
+
+/**
+ * One vendor system the operator lets jobwatch talk to. Callers name it; they never supply URLs.
+ *
+ * Credentials are either inline (local mode, from the config file) or a Secrets Manager secret
+ * (deployed) whose SecretString is a JSON object of the same shape.
+ */
+export const ConnectionSchema = z
+  .object({
+    name: ConnectionNameSchema,
+    vendor: VendorNameSchema,
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    credentials: z.record(z.string(), z.string()).optional(),
+    credentialsSecret: z.string().min(1).optional(),
+    /** Vendor-specific settings, validated by the vendor's adapter. */
+    options: z.record(z.string(), z.unknown()).default({}),
+    polling: PollingSettingsSchema.optional(),
+    /** Per-request timeout for this vendor, milliseconds. */
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+  })
+  .strict();
+export type Connection = z.infer<typeof ConnectionSchema>;
+export type ConnectionInput = z.input<typeof ConnectionSchema>;
+
+/** A connection as callers may see it: no credentials, no secret names. */
+export interface PublicConnection {
+  name: string;
+  vendor: string;
+}
+
+export function toPublicConnection(connection: Connection): PublicConnection {
+  return { name: connection.name, vendor: connection.vendor };
+}

@@ -1,0 +1,238 @@
+import {
+  VendorAuthError,
+  type VendorCallContext,
+  VendorProtocolError,
+  VendorTransportError,
+} from '../jobs/errors.js';
+import { describeUrl, redact } from './redact.js';
+import { normalizeBase, resolveUnderBase } from './url-guard.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface VendorRequest {
+  method?: HttpMethod;
+  /** A path relative to the connection's base URL, or an absolute URL under it. */
+  url: string | URL;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface VendorResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  url: URL;
+}
+
+export interface VendorHttpClientOptions {
+  vendor: string;
+  connection: string;
+  baseUrl: string;
+  /** Values that must never appear in an error message (passwords, tokens, keys). */
+  secrets?: readonly string[];
+  timeoutMs?: number;
+  maxBytes?: number;
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Status payloads are small; a vendor answering megabytes is broken, not busy. */
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+const EXCERPT_LENGTH = 300;
+
+/**
+ * The one way jobwatch talks to a vendor. It owns what every adapter would otherwise get wrong:
+ * a timeout on every call, a cap on the response size, no redirects off the connection, no
+ * secrets in error messages, and the classification of failures:
+ *
+ * - network error, timeout, 5xx, 429 → {@link VendorTransportError} (retryable, never a job failure)
+ * - 401, 403 → {@link VendorAuthError}
+ * - anything else is returned: 404 means different things to different vendors.
+ *
+ * @example
+ * const client = new VendorHttpClient({ vendor: 'avid-ctms', connection: 'avid', baseUrl });
+ * const { status, text } = await client.request({ url: 'commands/42' });
+ */
+export class VendorHttpClient {
+  readonly baseUrl: URL;
+  private readonly options: VendorHttpClientOptions;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: VendorHttpClientOptions) {
+    this.options = options;
+    this.baseUrl = normalizeBase(options.baseUrl);
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Resolves a path or URL, refusing anything outside the connection's base URL. */
+  resolve(target: string | URL): URL {
+    return resolveUnderBase(this.baseUrl, target);
+  }
+
+  async request(request: VendorRequest): Promise<VendorResponse> {
+    const url = this.resolve(request.url);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const method = request.method ?? 'GET';
+    const context: VendorCallContext = {
+      vendor: this.options.vendor,
+      connection: this.options.connection,
+      request: `${method} ${describeUrl(url)}`,
+    };
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxBytes = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const reason = isTimeout(error) ? `no answer within ${timeoutMs} ms` : describeCause(error);
+      throw new VendorTransportError(this.clean(`${context.request} failed: ${reason}`), context, {
+        cause: error,
+      });
+    }
+
+    const text = await this.readBody(response, maxBytes, context, timeoutMs);
+    const excerpt = this.clean(text.slice(0, EXCERPT_LENGTH));
+    const answered: VendorCallContext = { ...context, statusCode: response.status, bodyExcerpt: excerpt };
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      throw new VendorTransportError(
+        this.clean(`${context.request} answered ${response.status}`),
+        withRetryAfter(answered, response),
+      );
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new VendorAuthError(
+        this.clean(`${context.request} answered ${response.status}: credentials refused`),
+        answered,
+      );
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new VendorProtocolError(
+        this.clean(`${context.request} answered a redirect (${response.status}); redirects are not followed`),
+        answered,
+      );
+    }
+    return { status: response.status, headers: response.headers, text, url };
+  }
+
+  /** GET (or other) and parse JSON; a body that is not JSON is a protocol error. */
+  async requestJson(
+    request: VendorRequest,
+  ): Promise<{ status: number; body: unknown; response: VendorResponse }> {
+    const response = await this.request({
+      ...request,
+      headers: { accept: 'application/json', ...request.headers },
+    });
+    return { status: response.status, body: this.parseJson(response), response };
+  }
+
+  parseJson(response: VendorResponse): unknown {
+    if (response.text.trim() === '') {
+      throw this.protocolError(response, 'answered an empty body where JSON was expected');
+    }
+    try {
+      return JSON.parse(response.text);
+    } catch (error) {
+      const contentType = response.headers.get('content-type') ?? 'no content type';
+      throw this.protocolError(response, `answered a body that is not JSON (${contentType})`, error);
+    }
+  }
+
+  /** A protocol error naming the request and an excerpt of what came back. */
+  protocolError(response: VendorResponse, what: string, cause?: unknown): VendorProtocolError {
+    const request = `${describeUrl(response.url)}`;
+    return new VendorProtocolError(
+      this.clean(`${request} ${what}`),
+      {
+        vendor: this.options.vendor,
+        connection: this.options.connection,
+        request,
+        statusCode: response.status,
+        bodyExcerpt: this.clean(response.text.slice(0, EXCERPT_LENGTH)),
+      },
+      cause === undefined ? undefined : { cause },
+    );
+  }
+
+  /** Redacts this connection's secrets from a text. */
+  clean(text: string): string {
+    return redact(text, this.options.secrets ?? []);
+  }
+
+  private async readBody(
+    response: Response,
+    maxBytes: number,
+    context: VendorCallContext,
+    timeoutMs: number,
+  ): Promise<string> {
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new VendorProtocolError(
+        `${context.request} answered ${declared} bytes, more than the ${maxBytes} allowed`,
+        { ...context, statusCode: response.status },
+      );
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+        if (received > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new VendorProtocolError(
+            `${context.request} answered more than the ${maxBytes} bytes allowed`,
+            { ...context, statusCode: response.status },
+          );
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      if (error instanceof VendorProtocolError) throw error;
+      const reason = isTimeout(error) ? `body not received within ${timeoutMs} ms` : describeCause(error);
+      throw new VendorTransportError(this.clean(`${context.request} broke off: ${reason}`), context, {
+        cause: error,
+      });
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code ? `${code} (${cause.message})` : cause.message;
+  }
+  return error.message;
+}
+
+function withRetryAfter(context: VendorCallContext, response: Response): VendorCallContext {
+  const header = response.headers.get('retry-after');
+  if (!header) return context;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return { ...context, retryAfterSeconds: Math.max(0, seconds) };
+  const date = Date.parse(header);
+  if (Number.isNaN(date)) return context;
+  return { ...context, retryAfterSeconds: Math.max(0, Math.round((date - Date.now()) / 1000)) };
+}

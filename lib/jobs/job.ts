@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { JobStatusSchema } from './job-status.js';
+
+export const VENDORS = ['avid-ctms', 'cinegy-pcs', 'okast', 'vdg-sense', 'admiralcloud'] as const;
+export const VendorNameSchema = z.enum(VENDORS);
+export type VendorName = z.infer<typeof VendorNameSchema>;
+
+const IsoTimestamp = z.iso.datetime({ offset: true });
+const Progress = z.number().min(0).max(100);
+
+/** The vendor's own account of why a job failed or was cancelled. */
+export const JobErrorInfoSchema = z.object({
+  message: z.string(),
+  code: z.string().optional(),
+  cause: z.string().optional(),
+  httpCode: z.number().int().optional(),
+});
+export type JobErrorInfo = z.infer<typeof JobErrorInfoSchema>;
+
+/**
+ * Trouble *watching* the job (vendor unreachable, credentials refused, unreadable payload).
+ * Kept apart from the job's own error: the job may be fine while we cannot see it.
+ */
+export const WatchIssueSchema = z.object({
+  kind: z.enum(['transport', 'auth', 'protocol', 'internal']),
+  message: z.string(),
+  since: IsoTimestamp,
+});
+export type WatchIssue = z.infer<typeof WatchIssueSchema>;
+
+/**
+ * What one poll of a vendor says about a job, already normalized by the vendor's adapter.
+ * `rawStatus` keeps the vendor's own word so nothing is lost in the mapping.
+ */
+export const ObservationSchema = z.object({
+  status: JobStatusSchema,
+  rawStatus: z.string(),
+  progress: Progress.optional(),
+  partial: z.boolean().optional(),
+  message: z.string().optional(),
+  error: JobErrorInfoSchema.optional(),
+  /** When the vendor says the job last changed, if it says so (ISO, UTC). */
+  vendorUpdatedAt: IsoTimestamp.optional(),
+  /** Small vendor-specific facts worth keeping (per-device progress, bulk counts...). */
+  details: z.record(z.string(), z.unknown()).optional(),
+  /** What the vendor or the adapter knows about when to look again. */
+  hints: z
+    .object({
+      retryAfterSeconds: z.number().nonnegative().optional(),
+      etaSeconds: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  /** Adapter memory carried to the next poll (a resolved id, a followed link). */
+  adapterState: z.record(z.string(), z.unknown()).optional(),
+});
+export type Observation = z.infer<typeof ObservationSchema>;
+
+/** Why a job is no longer being watched although it is not final at the vendor. */
+export const WatchStateSchema = z.object({
+  state: z.enum(['WATCHING', 'STOPPED']),
+  reason: z.string().optional(),
+});
+
+/** The latest snapshot of a job, as stored and as the API returns it. */
+export const JobSchema = z.object({
+  jobId: z.string(),
+  connection: z.string(),
+  vendor: VendorNameSchema,
+  reference: z.record(z.string(), z.unknown()),
+  status: JobStatusSchema,
+  rawStatus: z.string().optional(),
+  progress: Progress.optional(),
+  partial: z.boolean().optional(),
+  message: z.string().optional(),
+  error: JobErrorInfoSchema.optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  watchIssue: WatchIssueSchema.optional(),
+  stalled: z.boolean().optional(),
+  watch: WatchStateSchema.optional(),
+  /** Grows by one with every stored change; a writer never replaces a higher version. */
+  version: z.number().int().positive(),
+  createdAt: IsoTimestamp,
+  /** When the snapshot last changed. */
+  updatedAt: IsoTimestamp,
+  /** When the vendor was last successfully read and the result applied (only stored on change). */
+  observedAt: IsoTimestamp.optional(),
+  vendorUpdatedAt: IsoTimestamp.optional(),
+  finishedAt: IsoTimestamp.optional(),
+  deadline: IsoTimestamp.optional(),
+  adapterState: z.record(z.string(), z.unknown()).optional(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+/** A job as the outside world sees it: adapter memory stays inside. */
+export type PublicJob = Omit<Job, 'adapterState'>;
+
+export function toPublicJob(job: Job): PublicJob {
+  const { adapterState: _adapterState, ...visible } = job;
+  return visible;
+}

@@ -1,0 +1,110 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Job, Observation, WatchIssue } from './job.js';
+import { isFinal } from './job-status.js';
+
+export interface TransitionResult {
+  job: Job;
+  changed: boolean;
+}
+
+/** The fields whose change makes a new snapshot. `details` alone does not (bandwidth jitters). */
+const MATERIAL_FIELDS = [
+  'status',
+  'rawStatus',
+  'progress',
+  'partial',
+  'message',
+  'error',
+  'watchIssue',
+  'stalled',
+  'watch',
+  'adapterState',
+] as const satisfies readonly (keyof Job)[];
+
+/** Whole percent, never rounded up to 100 while the vendor still works. */
+export function normalizeProgress(progress: number | undefined): number | undefined {
+  if (progress === undefined || !Number.isFinite(progress)) return undefined;
+  return Math.min(100, Math.max(0, Math.floor(progress)));
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/**
+ * Decides the next snapshot from a new observation. Pure: the store applies the result.
+ *
+ * Rules: a final job never changes again; an observation older than the last applied one is
+ * ignored (a slow poll must not undo a newer one); success means 100%; a successful read clears
+ * any watch issue. `changed` is false when nothing material differs, so nothing is written.
+ *
+ * @example
+ * const { job: next, changed } = applyObservation(job, { status: 'RUNNING', rawStatus: 'running', progress: 40 }, now);
+ */
+export function applyObservation(job: Job, observation: Observation, observedAt: Date): TransitionResult {
+  if (isFinal(job.status)) return { job, changed: false };
+  if (job.observedAt && observedAt.getTime() < Date.parse(job.observedAt)) return { job, changed: false };
+
+  const progress =
+    observation.status === 'SUCCEEDED' ? 100 : (normalizeProgress(observation.progress) ?? job.progress);
+  const candidate: Job = withoutUndefined({
+    ...job,
+    status: observation.status,
+    rawStatus: observation.rawStatus,
+    progress,
+    partial: observation.partial,
+    message: observation.message,
+    error: observation.error,
+    details: observation.details ?? job.details,
+    vendorUpdatedAt: observation.vendorUpdatedAt ?? job.vendorUpdatedAt,
+    adapterState: observation.adapterState ?? job.adapterState,
+    watchIssue: undefined,
+    stalled: undefined,
+  });
+  return finishTransition(job, candidate, observedAt, true);
+}
+
+/** Records trouble watching the job. Only a new kind or message of trouble is a change. */
+export function applyWatchIssue(job: Job, issue: Omit<WatchIssue, 'since'>, at: Date): TransitionResult {
+  if (isFinal(job.status)) return { job, changed: false };
+  const since =
+    job.watchIssue?.kind === issue.kind && job.watchIssue.message === issue.message
+      ? job.watchIssue.since
+      : at.toISOString();
+  return finishTransition(job, { ...job, watchIssue: { ...issue, since } }, at, false);
+}
+
+/** Ends a job on our side: our deadline passed, or the caller cancelled it. */
+export function applyOwnVerdict(
+  job: Job,
+  verdict: { status: 'TIMED_OUT' | 'CANCELLED'; message: string; watchReason?: string },
+  at: Date,
+): TransitionResult {
+  if (isFinal(job.status)) return { job, changed: false };
+  const candidate: Job = withoutUndefined({
+    ...job,
+    status: verdict.status,
+    message: verdict.message,
+    watch: verdict.watchReason ? { state: 'STOPPED' as const, reason: verdict.watchReason } : job.watch,
+  });
+  return finishTransition(job, candidate, at, false);
+}
+
+/** Marks a job stalled (or not); a flag change is a change. */
+export function applyStalled(job: Job, stalled: boolean, at: Date): TransitionResult {
+  if (isFinal(job.status) || Boolean(job.stalled) === stalled) return { job, changed: false };
+  return finishTransition(job, withoutUndefined({ ...job, stalled: stalled || undefined }), at, false);
+}
+
+function finishTransition(previous: Job, candidate: Job, at: Date, observed: boolean): TransitionResult {
+  const changed = MATERIAL_FIELDS.some((field) => !isDeepStrictEqual(previous[field], candidate[field]));
+  if (!changed) return { job: previous, changed: false };
+  const next: Job = {
+    ...candidate,
+    version: previous.version + 1,
+    updatedAt: at.toISOString(),
+    observedAt: observed ? at.toISOString() : previous.observedAt,
+  };
+  if (isFinal(next.status)) next.finishedAt = at.toISOString();
+  return { job: withoutUndefined(next), changed: true };
+}

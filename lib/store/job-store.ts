@@ -1,0 +1,52 @@
+import type { JobStatus } from '../jobs/job-status.js';
+import type { Job, VendorName } from '../jobs/job.js';
+import type { TransitionResult } from '../jobs/transitions.js';
+
+export interface ListJobsQuery {
+  /** Any of these statuses (none: all). */
+  statuses?: readonly JobStatus[];
+  vendor?: VendorName;
+  connection?: string;
+  /** ISO timestamps bounding `updatedAt`, inclusive. */
+  updatedSince?: string;
+  updatedUntil?: string;
+  /** 1–100, default 25. */
+  limit?: number;
+  /** Opaque cursor from a previous page of the *same* query. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there is more; pass it back as `cursor`. */
+  next?: string;
+}
+
+export interface UpdateResult {
+  /** The job after the update (the stored one when nothing changed). */
+  job: Job;
+  /** The job as it was read before this update's transition. */
+  previous: Job;
+  changed: boolean;
+}
+
+/**
+ * Where job snapshots live. Every stored change is a new version and a history entry; a writer
+ * never replaces a newer version, and a job in a final state never changes again.
+ */
+export interface JobStore {
+  /** Stores a new job (version 1, first history entry). Returns the existing job if the id is taken. */
+  createJob(job: Job): Promise<{ job: Job; created: boolean }>;
+  getJob(jobId: string): Promise<Job | undefined>;
+  /** Newest `updatedAt` first. */
+  listJobs(query: ListJobsQuery): Promise<Page<Job>>;
+  /** Snapshots of one job, oldest first. */
+  history(jobId: string, options?: { limit?: number; cursor?: string }): Promise<Page<Job>>;
+  /**
+   * Reads the latest snapshot, applies `transition`, and stores the result only if it changed —
+   * re-reading and re-applying when another writer got there first.
+   *
+   * @throws JobNotFoundError when the job does not exist.
+   */
+  update(jobId: string, transition: (current: Job) => TransitionResult): Promise<UpdateResult>;
+}

@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Shared plumbing of the vendor simulators: a loopback HTTP server, body reading, and fault
+ * injection, so each simulator only speaks its vendor's wire format.
+ */
+
+export type Fault =
+  /** Answer with this status (and optional body) instead of the real answer. */
+  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  /** Wait this long (real ms) before answering normally. */
+  | { kind: 'delay'; ms: number }
+  /** Accept the request and never answer (until the server closes). */
+  | { kind: 'hang' }
+  /** Destroy the socket without an answer. */
+  | { kind: 'reset' }
+  /** Send the real answer cut off halfway. */
+  | { kind: 'truncate' }
+  /** Send this body with status 200 instead of the real answer. */
+  | { kind: 'garbage'; body: string; contentType?: string };
+
+export interface FaultRule {
+  fault: Fault;
+  /** How many requests the fault applies to; Infinity until cleared. */
+  remaining: number;
+  /** Only requests whose path (without query) contains this text. */
+  pathIncludes?: string;
+}
+
+export interface SimRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export interface SimResponse {
+  status: number;
+  body: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;
+
+/** A request log entry, so tests can assert what jobwatch asked (and how often). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: IncomingMessage['headers'];
+}
+
+export class SimServer {
+  private server: Server | undefined;
+  private readonly faults: FaultRule[] = [];
+  private readonly hanging = new Set<ServerResponse>();
+  readonly requests: RecordedRequest[] = [];
+  url = '';
+
+  constructor(private readonly handler: SimHandler) {}
+
+  /** Starts on a random loopback port; `basePath` is appended to the URL it reports. */
+  async start(basePath = '/'): Promise<string> {
+    this.server = createServer((request, response) => {
+      void this.handle(request, response);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}${basePath}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    this.hanging.clear();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Injects a fault for the next `count` matching requests (default 1). */
+  inject(fault: Fault, options: { count?: number; pathIncludes?: string } = {}): void {
+    this.faults.push({ fault, remaining: options.count ?? 1, pathIncludes: options.pathIncludes });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  private takeFault(path: string): Fault | undefined {
+    const index = this.faults.findIndex(
+      (rule) => rule.remaining > 0 && (!rule.pathIncludes || path.includes(rule.pathIncludes)),
+    );
+    if (index < 0) return undefined;
+    const rule = this.faults[index];
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    if (rule.remaining <= 0) this.faults.splice(index, 1);
+    return rule.fault;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    this.requests.push({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: url.search,
+      headers: request.headers,
+    });
+    const fault = this.takeFault(url.pathname);
+    if (fault?.kind === 'reset') {
+      request.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'hang') {
+      this.hanging.add(response);
+      response.on('close', () => this.hanging.delete(response));
+      return;
+    }
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'status') {
+      send(response, {
+        status: fault.status,
+        body: fault.body ?? '',
+        contentType: fault.contentType ?? 'text/plain',
+        headers: fault.headers,
+      });
+      return;
+    }
+    if (fault?.kind === 'garbage') {
+      send(response, { status: 200, body: fault.body, contentType: fault.contentType ?? 'application/json' });
+      return;
+    }
+    let answer: SimResponse;
+    try {
+      answer = await this.handler({ method: request.method ?? 'GET', url, headers: request.headers, body });
+    } catch (error) {
+      answer = { status: 500, body: `simulator error: ${String(error)}`, contentType: 'text/plain' };
+    }
+    if (fault?.kind === 'truncate') {
+      const half = Buffer.from(answer.body).subarray(0, Math.floor(Buffer.byteLength(answer.body) / 2));
+      response.writeHead(answer.status, {
+        'content-type': answer.contentType ?? 'application/json',
+        'content-length': Buffer.byteLength(answer.body),
+      });
+      response.write(half);
+      response.socket?.destroy();
+      return;
+    }
+    send(response, answer);
+  }
+}
+
+function send(response: ServerResponse, answer: SimResponse): void {
+  response.writeHead(answer.status, {
+    'content-type': answer.contentType ?? 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(answer.body),
+    ...answer.headers,
+  });
+  response.end(answer.body);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function json(status: number, value: unknown, headers?: Record<string, string>): SimResponse {
+  return {
+    status,
+    body: JSON.stringify(value, null, 2),
+    contentType: 'application/json; charset=utf-8',
+    headers,
+  };
+}
