@@ -87,14 +87,21 @@ export const JobSchema = z.object({
   vendorUpdatedAt: IsoTimestamp.optional(),
   finishedAt: IsoTimestamp.optional(),
   deadline: IsoTimestamp.optional(),
+  /** First progress seen while running (reset on resume): the anchor of the ETA estimate. */
+  progressAnchor: z.object({ at: IsoTimestamp, progress: Progress }).optional(),
+  /** Poll interval bounds this job narrowed within its connection's. */
+  poll: z.object({ minIntervalSeconds: z.number().optional(), maxIntervalSeconds: z.number().optional() }).optional(),
   adapterState: z.record(z.string(), z.unknown()).optional(),
+  /** The caller's idempotency key, and a hash of the request it first came with. */
+  idempotencyKey: z.string().optional(),
+  requestHash: z.string().optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
 
-/** A job as the outside world sees it: adapter memory stays inside. */
-export type PublicJob = Omit<Job, 'adapterState'>;
+/** A job as the outside world sees it: adapter memory and bookkeeping stay inside. */
+export type PublicJob = Omit<Job, 'adapterState' | 'requestHash' | 'progressAnchor'>;
 
 export function toPublicJob(job: Job): PublicJob {
-  const { adapterState: _adapterState, ...visible } = job;
+  const { adapterState: _adapterState, requestHash: _requestHash, progressAnchor: _anchor, ...visible } = job;
   return visible;
 }

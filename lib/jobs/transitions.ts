@@ -49,6 +49,7 @@ export function applyObservation(job: Job, observation: Observation, observedAt:
     observation.status === 'SUCCEEDED' ? 100 : (normalizeProgress(observation.progress) ?? job.progress);
   const candidate: Job = withoutUndefined({
     ...job,
+    progressAnchor: nextProgressAnchor(job, observation.status, progress, observedAt),
     status: observation.status,
     rawStatus: observation.rawStatus,
     progress,
@@ -62,6 +63,18 @@ export function applyObservation(job: Job, observation: Observation, observedAt:
     stalled: undefined,
   });
   return finishTransition(job, candidate, observedAt, true);
+}
+
+/** The ETA anchor: set at the first running progress, reset when a suspended job resumes. */
+function nextProgressAnchor(
+  job: Job,
+  status: Observation['status'],
+  progress: number | undefined,
+  observedAt: Date,
+): Job['progressAnchor'] {
+  if (status !== 'RUNNING' || progress === undefined) return job.progressAnchor;
+  if (job.progressAnchor && job.status !== 'SUSPENDED') return job.progressAnchor;
+  return { at: observedAt.toISOString(), progress };
 }
 
 /** Records trouble watching the job. Only a new kind or message of trouble is a change. */
@@ -87,6 +100,20 @@ export function applyOwnVerdict(
     message: verdict.message,
     watch: verdict.watchReason ? { state: 'STOPPED' as const, reason: verdict.watchReason } : job.watch,
   });
+  return finishTransition(job, candidate, at, false);
+}
+
+/**
+ * Records that jobwatch stopped watching a job that is not final (the watch broke down, or its
+ * execution was stopped). The status stays as the vendor last reported it.
+ */
+export function applyWatchStopped(job: Job, reason: string, at: Date): TransitionResult {
+  if (isFinal(job.status)) return { job, changed: false };
+  const candidate: Job = {
+    ...job,
+    watch: { state: 'STOPPED', reason },
+    watchIssue: { kind: 'internal', message: reason, since: job.watchIssue?.since ?? at.toISOString() },
+  };
   return finishTransition(job, candidate, at, false);
 }
 

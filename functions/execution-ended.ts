@@ -1,0 +1,21 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeEnvelope } from '@aws-lambda-powertools/parser/envelopes/eventbridge';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import middy from '@middy/core';
+import {
+  type ExecutionStatusChange,
+  ExecutionStatusChangeSchema,
+  onExecutionEnded,
+} from '../lib/watch/execution-ended.js';
+import type { WatchServices } from '../lib/watch/ports.js';
+import { awsWatchServices, logger } from './shared/aws-services.js';
+
+/** Target of the rule on this state machine's executions ending ABORTED, TIMED_OUT or FAILED. */
+export function createExecutionEndedHandler(services: () => Promise<WatchServices>) {
+  return middy<ExecutionStatusChange, void>()
+    .use(injectLambdaContext(logger))
+    .use(parser({ schema: ExecutionStatusChangeSchema, envelope: EventBridgeEnvelope }))
+    .handler(async (change) => onExecutionEnded(await services(), change));
+}
+
+export const handler = createExecutionEndedHandler(awsWatchServices);

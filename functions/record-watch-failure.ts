@@ -1,0 +1,20 @@
+import middy from '@middy/core';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { WatchServices } from '../lib/watch/ports.js';
+import { recordWatchFailure } from '../lib/watch/record-watch-failure.js';
+import { type WatchFailureEvent, WatchFailureEventSchema } from '../lib/workflow/poll-contract.js';
+import { awsWatchServices, logger } from './shared/aws-services.js';
+
+/** The Catch of the poll task: writes down why the watch broke before the execution fails. */
+export function createRecordWatchFailureHandler(services: () => Promise<WatchServices>) {
+  return middy<WatchFailureEvent, { recorded: true }>()
+    .use(injectLambdaContext(logger))
+    .use(parser({ schema: WatchFailureEventSchema }))
+    .handler(async (event) => {
+      await recordWatchFailure(await services(), event);
+      return { recorded: true };
+    });
+}
+
+export const handler = createRecordWatchFailureHandler(awsWatchServices);

@@ -1,0 +1,63 @@
+import type { Connection } from '../config/connections.js';
+import { VendorHttpClient } from '../http/vendor-http-client.js';
+import { ConfigurationError, InvalidInputError } from '../jobs/errors.js';
+import type { Job } from '../jobs/job.js';
+import type { AdapterContext, AnyVendorAdapter, WatchedJob } from '../vendors/vendor-adapter.js';
+import type { WatchServices } from './ports.js';
+
+/**
+ * Everything needed to call one connection's adapter: the adapter, its parsed options, the
+ * credentials, and an HTTP client that knows which values to redact.
+ */
+export async function adapterContextFor(
+  services: WatchServices,
+  connection: Connection,
+): Promise<{ adapter: AnyVendorAdapter; context: AdapterContext }> {
+  const adapter = services.adapters(connection.vendor);
+  const options = adapter.optionsSchema.safeParse(connection.options ?? {});
+  if (!options.success) {
+    throw new ConfigurationError(
+      `Connection "${connection.name}" has invalid options: ${options.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  }
+  const credentials = await services.credentials.get(connection);
+  const checked = adapter.credentialsSchema.safeParse(credentials);
+  if (!checked.success) {
+    // Name the fields, never their values.
+    throw new ConfigurationError(
+      `Connection "${connection.name}" has unusable credentials: ${checked.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`).join('; ')}`,
+    );
+  }
+  const http = new VendorHttpClient({
+    vendor: connection.vendor,
+    connection: connection.name,
+    baseUrl: connection.baseUrl,
+    secrets: Object.values(credentials),
+    timeoutMs: connection.timeoutMs,
+  });
+  return {
+    adapter,
+    context: { connection, options: options.data, credentials, http, now: () => services.now() },
+  };
+}
+
+/** Parses a caller's reference with the adapter's schema, naming each bad field. */
+export function parseReference(adapter: AnyVendorAdapter, reference: unknown): unknown {
+  const parsed = adapter.referenceSchema.safeParse(reference);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `job${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`,
+    );
+    throw new InvalidInputError(`Invalid ${adapter.vendor} job reference: ${issues.join('; ')}`, issues);
+  }
+  return parsed.data;
+}
+
+export function watchedJob(adapter: AnyVendorAdapter, job: Job): WatchedJob {
+  return {
+    jobId: job.jobId,
+    reference: parseReference(adapter, job.reference),
+    submittedAt: new Date(job.createdAt),
+    latest: job,
+  };
+}

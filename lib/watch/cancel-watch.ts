@@ -1,0 +1,69 @@
+import { describeError, JobNotFoundError } from '../jobs/errors.js';
+import type { Job } from '../jobs/job.js';
+import { isFinal } from '../jobs/job-status.js';
+import { applyOwnVerdict } from '../jobs/transitions.js';
+import { DETAIL_TYPES, jobEvent } from '../events/job-events.js';
+import { adapterContextFor, watchedJob } from './adapter-context.js';
+import type { WatchServices } from './ports.js';
+
+export interface CancelWatchResult {
+  job: Job;
+  /** Whether the vendor accepted the cancellation (false: it cannot, or the job had ended). */
+  vendorCancelled: boolean;
+  message: string;
+}
+
+/**
+ * Cancels a watched job: asks the vendor to cancel where its API allows it, then records the job
+ * CANCELLED. Where the vendor cannot cancel, the job is still recorded CANCELLED on our side with
+ * the watch marked STOPPED and the reason, so nobody mistakes it for the vendor's verdict.
+ * Idempotent: cancelling a final job changes nothing and says so.
+ *
+ * @example const { vendorCancelled } = await cancelWatch(services, 'jw-0123', 'operator request');
+ */
+export async function cancelWatch(services: WatchServices, jobId: string, reason: string): Promise<CancelWatchResult> {
+  const job = await services.store.getJob(jobId);
+  if (!job) throw new JobNotFoundError(jobId);
+  if (isFinal(job.status)) {
+    return { job, vendorCancelled: false, message: `Job already ended ${job.status}; nothing to cancel` };
+  }
+
+  const connection = services.connections.get(job.connection);
+  const { adapter, context } = await adapterContextFor(services, connection);
+  let vendorCancelled = false;
+  let vendorMessage: string;
+  if (!adapter.cancel) {
+    vendorMessage = `${connection.vendor} offers no way to cancel a job through its API; jobwatch stopped watching it`;
+  } else {
+    try {
+      const outcome = await adapter.cancel(context, watchedJob(adapter, job));
+      vendorCancelled = outcome.cancelled;
+      vendorMessage = outcome.message;
+    } catch (error) {
+      // The vendor could not be asked (down, refused): record that instead of pretending.
+      vendorMessage = `Asking ${connection.vendor} to cancel failed: ${describeError(error).message}; jobwatch stopped watching it`;
+    }
+  }
+
+  const now = services.now();
+  const result = await services.store.update(jobId, (current) =>
+    applyOwnVerdict(
+      current,
+      {
+        status: 'CANCELLED',
+        message: vendorCancelled ? `Cancelled at the vendor: ${vendorMessage}` : vendorMessage,
+        watchReason: vendorCancelled ? undefined : `Cancelled by caller (${reason}); the vendor job may still run`,
+      },
+      now,
+    ),
+  );
+  if (result.changed) {
+    try {
+      await services.events.publish([jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status)]);
+    } catch (error) {
+      services.logger.error('Could not publish the cancellation event', { jobId, error: describeError(error) });
+    }
+  }
+  services.logger.info('Watch cancelled', { jobId, vendorCancelled, reason });
+  return { job: result.job, vendorCancelled, message: vendorMessage };
+}

@@ -1,0 +1,270 @@
+import type { Connection } from '../config/connections.js';
+import { DETAIL_TYPES, type JobEvent, jobEvent } from '../events/job-events.js';
+import {
+  describeError,
+  JobNotFoundAtVendorError,
+  JobNotFoundError,
+  JobwatchError,
+  VendorAuthError,
+  VendorProtocolError,
+  VendorTransportError,
+} from '../jobs/errors.js';
+import { type Job, type Observation, ObservationSchema, toPublicJob } from '../jobs/job.js';
+import { isFinal } from '../jobs/job-status.js';
+import {
+  applyObservation,
+  applyOwnVerdict,
+  applyStalled,
+  applyWatchIssue,
+  type TransitionResult,
+} from '../jobs/transitions.js';
+import { DEFAULT_POLL_BOUNDS, nextPollDelay, type PollBounds } from '../polling/schedule.js';
+import type { UpdateResult } from '../store/job-store.js';
+import {
+  DEFAULT_MAX_HISTORY_EVENTS,
+  type ExecutionInput,
+  HISTORY_EVENTS_PER_POLL,
+  JOB_ERROR_NAMES,
+  POLL_INTERVAL_TIERS,
+  type PollEvent,
+  type PollIntervalTier,
+  type PollResult,
+  pollAgainErrorName,
+} from '../workflow/poll-contract.js';
+import { adapterContextFor, watchedJob } from './adapter-context.js';
+import type { WatchServices } from './ports.js';
+import { registerWatch } from './start-watch.js';
+
+/**
+ * Thrown by the poll function to ask the state machine for another poll after `delaySeconds`.
+ * Its name selects the Retry rule with that interval: this is the poll loop, not a failure.
+ */
+export class PollAgainError extends JobwatchError {
+  readonly delaySeconds: PollIntervalTier;
+  constructor(delaySeconds: PollIntervalTier, reason: string) {
+    super(`Job still running; next poll in ${delaySeconds} s (${reason})`);
+    this.name = pollAgainErrorName(delaySeconds);
+    this.delaySeconds = delaySeconds;
+  }
+}
+
+/** No change in status or progress for this long marks a job stalled, unless the connection says otherwise. */
+export const DEFAULT_STALL_AFTER_SECONDS = 6 * 3600;
+
+/**
+ * One poll of one job: read the vendor, store the snapshot if it changed, emit events, and
+ * decide what the state machine does next — return (final / continue as new execution) or throw
+ * {@link PollAgainError} with the delay the schedule chose.
+ *
+ * Trouble reading the vendor (down, credentials refused, unreadable answer) is recorded on the
+ * job as a watch issue and polled again with back-off: it never makes the job FAILED.
+ */
+export async function pollJob(services: WatchServices, event: PollEvent): Promise<PollResult> {
+  const input = event.input;
+  const job = await loadJob(services, input);
+  if (isFinal(job.status)) return finish(services, input, job);
+
+  const now = services.now();
+  if (job.deadline && now.getTime() >= Date.parse(job.deadline)) {
+    const { job: timedOut } = await updateAndAnnounce(services, job.jobId, (current) =>
+      applyOwnVerdict(current, { status: 'TIMED_OUT', message: `Deadline ${job.deadline} passed before the vendor finished` }, now),
+    );
+    return finish(services, input, timedOut);
+  }
+
+  const connection = services.connections.get(job.connection);
+  let hints: Observation['hints'];
+  let latest: Job;
+  try {
+    const observation = await observe(services, connection, job);
+    hints = observation.hints;
+    ({ job: latest } = await updateAndAnnounce(services, job.jobId, (current) =>
+      applyObservation(current, observation, now),
+    ));
+  } catch (error) {
+    const kind = watchIssueKind(error);
+    if (!kind) throw error;
+    services.logger.warn('Vendor could not be read; will poll again', {
+      jobId: job.jobId,
+      connection: connection.name,
+      kind,
+      error: describeError(error),
+    });
+    ({ job: latest } = await services.store.update(job.jobId, (current) =>
+      applyWatchIssue(current, { kind, message: describeError(error).message }, now),
+    ));
+    if (error instanceof VendorTransportError && error.context.retryAfterSeconds !== undefined) {
+      hints = { retryAfterSeconds: error.context.retryAfterSeconds };
+    }
+  }
+
+  if (isFinal(latest.status)) return finish(services, input, latest);
+  latest = await checkStall(services, connection, latest, now);
+  if (isFinal(latest.status)) return finish(services, input, latest);
+
+  if (historyBudgetSpent(input, event.execution.startTime, now)) {
+    const next: ExecutionInput = {
+      jobId: latest.jobId,
+      continuation: input.continuation + 1,
+      isContinuation: true,
+      callback: input.callback ?? null,
+      ...(input.maxHistoryEvents ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
+    };
+    services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation: next.continuation });
+    return {
+      outcome: 'continue',
+      jobId: latest.jobId,
+      job: null,
+      error: null,
+      cause: null,
+      nextName: `${latest.jobId}-c${next.continuation}`,
+      next: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
+    };
+  }
+
+  const decision = nextPollDelay({
+    now,
+    status: latest.status,
+    progress: latest.progress,
+    progressAnchor: latest.progressAnchor,
+    lastChangeAt: new Date(latest.updatedAt),
+    troubleSince: latest.watchIssue ? new Date(latest.watchIssue.since) : undefined,
+    hints,
+    deadline: latest.deadline ? new Date(latest.deadline) : undefined,
+    bounds: pollBounds(connection, latest),
+    random: services.random,
+  });
+  throw new PollAgainError(decision.delaySeconds, decision.reason);
+}
+
+async function loadJob(services: WatchServices, input: ExecutionInput): Promise<Job> {
+  if (input.jobId) {
+    const job = await services.store.getJob(input.jobId);
+    if (!job) throw new JobNotFoundError(input.jobId);
+    return job;
+  }
+  // Started directly by a parent state machine or an event, with a reference instead of a job id.
+  const { job } = await registerWatch(services, {
+    connection: input.connection,
+    job: input.job,
+    ...(input.deadline ? { deadline: input.deadline } : {}),
+    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+  });
+  return job;
+}
+
+async function observe(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
+  const { adapter, context } = await adapterContextFor(services, connection);
+  try {
+    const observation = await adapter.poll(context, watchedJob(adapter, job));
+    const checked = ObservationSchema.safeParse(observation);
+    if (!checked.success) {
+      throw new VendorProtocolError(`The ${connection.vendor} adapter produced an invalid observation: ${checked.error.message}`);
+    }
+    return checked.data;
+  } catch (error) {
+    // Adapters should report a vanished job as LOST themselves; this is the safety net.
+    if (error instanceof JobNotFoundAtVendorError) {
+      return { status: 'LOST', rawStatus: 'not found', message: error.message };
+    }
+    throw error;
+  }
+}
+
+function watchIssueKind(error: unknown): 'transport' | 'auth' | 'protocol' | undefined {
+  if (error instanceof VendorTransportError) return 'transport';
+  if (error instanceof VendorAuthError) return 'auth';
+  if (error instanceof VendorProtocolError) return 'protocol';
+  return undefined;
+}
+
+/** Stores a transition and, when the status moved, announces it. */
+async function updateAndAnnounce(
+  services: WatchServices,
+  jobId: string,
+  transition: (current: Job) => TransitionResult,
+): Promise<UpdateResult> {
+  const result = await services.store.update(jobId, transition);
+  if (result.changed && result.job.status !== result.previous.status) {
+    await publish(services, [jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status)]);
+  }
+  return result;
+}
+
+async function publish(services: WatchServices, events: JobEvent[]): Promise<void> {
+  try {
+    await services.events.publish(events);
+  } catch (error) {
+    // The snapshot is stored; the API and the history still show the change. Failing the poll
+    // here would not bring the event back, so it is logged loudly instead.
+    services.logger.error('Could not publish job events', { error: describeError(error), count: events.length });
+  }
+}
+
+async function checkStall(services: WatchServices, connection: Connection, job: Job, now: Date): Promise<Job> {
+  const stallAfter = connection.polling?.stallAfterSeconds ?? DEFAULT_STALL_AFTER_SECONDS;
+  const unchangedFor = (now.getTime() - Date.parse(job.observedAt ?? job.updatedAt)) / 1000;
+  const progressStill = (now.getTime() - Date.parse(job.updatedAt)) / 1000;
+  const stalled = !job.watchIssue && Math.min(unchangedFor, progressStill) >= stallAfter && job.status !== 'SUSPENDED';
+  if (!stalled || job.stalled) return job;
+  if (connection.polling?.failOnStall) {
+    const { job: failed } = await updateAndAnnounce(services, job.jobId, (current) =>
+      applyOwnVerdict(current, { status: 'TIMED_OUT', message: `No change for ${Math.round(progressStill)} s: stalled` }, now),
+    );
+    return failed;
+  }
+  const result = await services.store.update(job.jobId, (current) => applyStalled(current, true, now));
+  if (result.changed) await publish(services, [jobEvent(DETAIL_TYPES.stalled, result.job, result.previous.status)]);
+  return result.job;
+}
+
+/** Continue as a new execution before the history limit, bounded from the time spent. */
+function historyBudgetSpent(input: ExecutionInput, executionStartTime: string, now: Date): boolean {
+  const started = Date.parse(executionStartTime);
+  if (Number.isNaN(started)) return false;
+  const elapsed = Math.max(0, (now.getTime() - started) / 1000);
+  // No poll comes sooner than the smallest tier, so this bounds the polls made so far.
+  const pollsAtMost = elapsed / POLL_INTERVAL_TIERS[0] + 1;
+  const budget = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  return pollsAtMost * HISTORY_EVENTS_PER_POLL >= budget;
+}
+
+function pollBounds(connection: Connection, job: Job): PollBounds {
+  const min = connection.polling?.minIntervalSeconds ?? DEFAULT_POLL_BOUNDS.minIntervalSeconds;
+  const max = connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds;
+  // A job may narrow its connection's bounds, never widen them: the operator protects the vendor.
+  const jobMin = Math.max(min, job.poll?.minIntervalSeconds ?? min);
+  const jobMax = Math.min(max, job.poll?.maxIntervalSeconds ?? max);
+  return { minIntervalSeconds: jobMin, maxIntervalSeconds: Math.max(jobMin, jobMax) };
+}
+
+/** The final answer to the state machine, after resuming a task-token caller if there is one. */
+async function finish(services: WatchServices, input: ExecutionInput, job: Job): Promise<PollResult> {
+  const errorName = job.status === 'SUCCEEDED' ? null : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? 'JobFailed');
+  const cause = errorName ? describeEnding(job) : null;
+  const publicJob = toPublicJob(job);
+  const taskToken = input.callback?.taskToken;
+  if (taskToken) {
+    try {
+      if (errorName) await services.callbacks.fail(taskToken, errorName, cause ?? '');
+      else await services.callbacks.succeed(taskToken, publicJob);
+    } catch (error) {
+      // The caller may have timed out or been stopped; that must not fail the watch itself.
+      services.logger.warn('Could not resume the caller', { jobId: job.jobId, error: describeError(error) });
+    }
+  }
+  return { outcome: 'final', jobId: job.jobId, job: publicJob, error: errorName, cause, nextName: null, next: null };
+}
+
+/** A one-line cause for a job that did not succeed, for Fail states and task-token callers. */
+export function describeEnding(job: Job): string {
+  const parts = [`${job.vendor} job ${job.jobId} ended ${job.status}`];
+  if (job.rawStatus) parts.push(`(vendor status "${job.rawStatus}")`);
+  if (job.error) {
+    const code = [job.error.cause, job.error.code].filter(Boolean).join('/');
+    parts.push(`: ${job.error.message}${code ? ` [${code}]` : ''}`);
+  } else if (job.message) {
+    parts.push(`: ${job.message}`);
+  }
+  return parts.join(' ').replace(' :', ':');
+}

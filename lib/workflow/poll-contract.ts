@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { JobReferenceInputSchema } from '../watch/watch-request.js';
+
+/**
+ * The contract between the state machine and the poll function. The state machine definition
+ * (infra/constructs/watch-workflow.ts) and the poll handler both import from here, so the
+ * error names the Retry rules match and the fields the Choice state reads cannot drift apart.
+ */
+
+/**
+ * Poll intervals the state machine can wait, in seconds. The poll function asks for one by
+ * throwing an error named `PollIn<seconds>s`; each has its own Retry rule, so "wait, then poll
+ * again" costs a single state transition instead of Wait → Task → Choice.
+ */
+export const POLL_INTERVAL_TIERS = [5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800] as const;
+export type PollIntervalTier = (typeof POLL_INTERVAL_TIERS)[number];
+
+export function pollAgainErrorName(seconds: PollIntervalTier): string {
+  return `PollIn${seconds}s`;
+}
+
+/** Step Functions caps MaxAttempts at 99999999; the loop ends by the job ending, not by this. */
+export const MAX_POLL_ATTEMPTS = 99_999_999;
+
+/**
+ * History events one poll adds in a Standard execution when the Task's Retry is the loop
+ * (TaskScheduled, TaskStarted, TaskFailed). Used to continue as a new execution long before
+ * the 25,000-event limit.
+ */
+export const HISTORY_EVENTS_PER_POLL = 3;
+export const DEFAULT_MAX_HISTORY_EVENTS = 20_000;
+
+/** The error names an execution (and a task-token caller) fails with when the job did not succeed. */
+export const JOB_ERROR_NAMES = {
+  FAILED: 'JobFailed',
+  CANCELLED: 'JobCancelled',
+  LOST: 'JobLost',
+  TIMED_OUT: 'JobTimedOut',
+} as const;
+export const WATCH_FAILED_ERROR = 'WatchFailed';
+
+/**
+ * What an execution is started with. Either `jobId` (the API created the job first) or
+ * `connection` + `job` (a parent state machine or an event asks directly; the first poll creates
+ * the job, idempotently).
+ */
+export const ExecutionInputSchema = z.looseObject({
+  jobId: z.string().optional(),
+  connection: z.string().optional(),
+  job: JobReferenceInputSchema.optional(),
+  deadline: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+  callback: z.object({ taskToken: z.string().min(1) }).nullish(),
+  /** 0 for the first execution of a watch; n for its n-th continuation. */
+  continuation: z.number().int().nonnegative().default(0),
+  isContinuation: z.boolean().optional(),
+  /** Tests lower this to force continuations. */
+  maxHistoryEvents: z.number().int().positive().optional(),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
+
+/** The poll task's payload: the execution input plus facts from the context object. */
+export const PollEventSchema = z.object({
+  input: ExecutionInputSchema,
+  execution: z.object({ id: z.string(), startTime: z.string() }),
+});
+export type PollEvent = z.infer<typeof PollEventSchema>;
+
+/** What the poll function returns when it does not ask to poll again. Every key is always present (Choice and ResultSelector paths must exist). */
+export interface PollResult {
+  outcome: 'final' | 'continue';
+  jobId: string;
+  job: Record<string, unknown> | null;
+  /** One of JOB_ERROR_NAMES when the job ended other than SUCCEEDED, else null. */
+  error: string | null;
+  cause: string | null;
+  /** For `continue`: the next execution's name and input. */
+  nextName: string | null;
+  next: Record<string, unknown> | null;
+}
+
+/** The payload of the state that records a watch that broke down (Catch of the poll task). */
+export const WatchFailureEventSchema = z.object({
+  input: ExecutionInputSchema,
+  failure: z.object({ Error: z.string(), Cause: z.string().nullish() }),
+});
+export type WatchFailureEvent = z.infer<typeof WatchFailureEventSchema>;

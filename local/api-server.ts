@@ -1,0 +1,163 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../lib/api/problem.js';
+import { MAX_BODY_BYTES } from '../lib/api/routes.js';
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface LocalApiServerOptions {
+  handler: ApiHandler;
+  /** 0 picks a free port. */
+  port?: number;
+  /** When set, every request needs `Authorization: Bearer <token>` (stands in for IAM auth). */
+  token?: string;
+}
+
+/**
+ * API Gateway, locally: a loopback HTTP server that turns each request into the REST API proxy
+ * event API Gateway would send, calls the same API handler, and writes its result back.
+ */
+export class LocalApiServer {
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private readonly options: LocalApiServerOptions) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((request, response) => {
+      void this.handle(request).then(
+        (result) => {
+          const headers = { ...result.headers, ...result.multiValueHeaders } as Record<string, string>;
+          response.writeHead(result.statusCode, headers);
+          response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+        },
+        () => {
+          response.writeHead(500, { 'content-type': PROBLEM_CONTENT_TYPE });
+          response.end(JSON.stringify({ type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500 }));
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+    if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
+      return problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'Send Authorization: Bearer <token>');
+    }
+    const body = await readBody(request, MAX_BODY_BYTES);
+    if (body === undefined) {
+      return problem(413, PROBLEM_TYPES.payloadTooLarge, 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let index = 0; index < request.rawHeaders.length; index += 2) {
+      const name = request.rawHeaders[index] ?? '';
+      const value = request.rawHeaders[index + 1] ?? '';
+      headers[name] = value;
+      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [key, value] of url.searchParams) {
+      query[key] = value;
+      multiQuery[key] = [...(multiQuery[key] ?? []), value];
+    }
+    const requestId = randomUUID();
+    const event: APIGatewayProxyEvent = {
+      resource: '/{proxy+}',
+      path: url.pathname,
+      httpMethod: request.method ?? 'GET',
+      headers,
+      multiValueHeaders,
+      queryStringParameters: url.search ? query : null,
+      multiValueQueryStringParameters: url.search ? multiQuery : null,
+      pathParameters: { proxy: url.pathname.slice(1) },
+      stageVariables: null,
+      body: body.length ? body.toString('utf8') : null,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        authorizer: null,
+        protocol: 'HTTP/1.1',
+        httpMethod: request.method ?? 'GET',
+        identity: localIdentity(request.socket.remoteAddress ?? '127.0.0.1', request.headers['user-agent'] ?? null),
+        path: url.pathname,
+        stage: 'local',
+        requestId,
+        requestTimeEpoch: Date.now(),
+        resourceId: 'local',
+        resourcePath: '/{proxy+}',
+      },
+    };
+    return this.options.handler(event, {
+      functionName: 'api',
+      awsRequestId: requestId,
+      getRemainingTimeInMillis: () => 29_000,
+    } as Context);
+  }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1] ?? '';
+  const expected = Buffer.from(token);
+  const actual = Buffer.from(presented);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+function problem(status: number, type: string, title: string, detail: string): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify({ type, title, status, detail }),
+  };
+}
+
+/** Reads the body, or undefined when it is larger than `limit` bytes. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function localIdentity(sourceIp: string, userAgent: string | null): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
+  };
+}

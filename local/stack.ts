@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createApiHandler } from '../functions/api.js';
+import { createExecutionEndedHandler } from '../functions/execution-ended.js';
+import { createPollHandler } from '../functions/poll.js';
+import { createRecordWatchFailureHandler } from '../functions/record-watch-failure.js';
+import { createWatchRequestedHandler } from '../functions/watch-requested.js';
+import { loadWatchDefinition } from '../infra/local-definition.js';
+import { StaticConnectionRegistry } from '../lib/config/connection-registry.js';
+import { InlineCredentialsProvider } from '../lib/config/credentials-providers.js';
+import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../lib/events/job-events.js';
+import { DynamoJobStore } from '../lib/store/dynamo-job-store.js';
+import { adapterFor } from '../lib/vendors/registry.js';
+import type { AdapterLookup, WatchServices } from '../lib/watch/ports.js';
+import { LocalApiServer } from './api-server.js';
+import { type Clock, systemClock } from './clock.js';
+import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.js';
+import { LocalEventBus } from './event-bus.js';
+import { LocalCallbacks } from './local-callbacks.js';
+import type { LocalConfig } from './local-config.js';
+import { LocalWorkflowRunner } from './workflow-runner.js';
+
+export interface LocalStackOptions {
+  config: LocalConfig;
+  clock?: Clock;
+  /** Powertools log level for the stack's own logs (default ERROR: the console is for progress). */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Swap an adapter (tests of adapter failure modes). */
+  adapters?: AdapterLookup;
+  /** Keep execution event logs (for transition counting in tests). */
+  keepEventLogs?: boolean;
+  random?: () => number;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  services: WatchServices;
+  runner: LocalWorkflowRunner;
+  bus: LocalEventBus;
+  callbacks: LocalCallbacks;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+const fakeContext = { functionName: 'local', awsRequestId: 'local' } as never;
+
+/**
+ * Brings up jobwatch on the embedded stack: dynalite for DynamoDB, the synthesized state machine
+ * run by aws-local-stepfunctions, the API handler behind a loopback HTTP server, an in-process
+ * event bus with the same two rules as the deployed app. No AWS account, no Docker.
+ *
+ * @example
+ * const stack = await startLocalStack({ config: { connections } });
+ * await fetch(`${stack.apiUrl}/jobs`, { method: 'POST', body: JSON.stringify({ connection, job }) });
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const clock = options.clock ?? systemClock;
+  const logger = new Logger({ serviceName: 'jobwatch-local', logLevel: options.logLevel ?? 'ERROR' });
+  const dynamo = await startDynalite({
+    ...(options.config.dataDir ? { dataDir: options.config.dataDir } : {}),
+    createTableMs: 0,
+  });
+  const { client, documentClient } = localDynamoClient(dynamo.endpoint);
+  const tableName = 'jobwatch-local-jobs';
+  await createLocalTable(client, tableName);
+
+  const bus = new LocalEventBus((error, event) =>
+    logger.error('Event rule target failed', { detailType: event['detail-type'], error: error as Error }),
+  );
+  const callbacks = new LocalCallbacks();
+  const definition = await loadWatchDefinition();
+
+  // The runner needs the services (for its handlers) and the services need the runner (to start
+  // executions): tie the knot through this holder.
+  let services: WatchServices | undefined;
+  const getServices = async (): Promise<WatchServices> => {
+    if (!services) throw new Error('Local stack is not ready');
+    return services;
+  };
+  const executionEnded = createExecutionEndedHandler(getServices);
+  let closing = false;
+  const runner = new LocalWorkflowRunner({
+    definition,
+    clock,
+    keepEventLogs: options.keepEventLogs,
+    handlers: {
+      poll: createPollHandler(getServices) as never,
+      recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
+    },
+    // The deployed app's rule on execution status changes, with the EventBridge envelope it sends.
+    onExecutionEnded: async (change) => {
+      // Shutting down aborts every execution; that is not a caller stopping a watch.
+      if (closing) return;
+      await executionEnded(
+        { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: change } as never,
+        fakeContext,
+      );
+    },
+  });
+  services = {
+    store: new DynamoJobStore({
+      tableName,
+      client: documentClient,
+      cursorSecret: randomBytes(32).toString('hex'),
+    }),
+    connections: new StaticConnectionRegistry(options.config.connections),
+    adapters: options.adapters ?? adapterFor,
+    credentials: new InlineCredentialsProvider(),
+    events: bus,
+    workflows: runner,
+    callbacks,
+    logger,
+    now: () => new Date(clock.now()),
+    random: options.random,
+  };
+
+  // The deployed app's "Watch Job Requested" rule.
+  const watchRequested = createWatchRequestedHandler(getServices);
+  bus.on(async (event) => {
+    if (event.source !== REQUEST_EVENT_SOURCE) return;
+    await watchRequested(event as never, fakeContext);
+  }, DETAIL_TYPES.watchRequested);
+
+  const api = new LocalApiServer({
+    handler: createApiHandler(getServices) as never,
+    port: options.config.api?.port ?? 0,
+    token: options.config.api?.token,
+  });
+  const apiUrl = await api.start();
+
+  return {
+    apiUrl,
+    services,
+    runner,
+    bus,
+    callbacks,
+    clock,
+    close: async () => {
+      closing = true;
+      runner.abortAll();
+      await api.close();
+      await Promise.allSettled([...runner.executions.values()].map((execution) => execution.outcome));
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { estimateEta, nextPollDelay, roundDownToTier, type ScheduleInput } from '../../lib/polling/schedule.js';
+
+const now = new Date('2026-01-01T01:00:00.000Z');
+const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+const noJitter = () => 0.5;
+
+function input(overrides: Partial<ScheduleInput>): ScheduleInput {
+  return {
+    now,
+    status: 'RUNNING',
+    lastChangeAt: now,
+    bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 900 },
+    random: noJitter,
+    ...overrides,
+  };
+}
+
+describe('nextPollDelay', () => {
+  it('sleeps half the predicted remaining time while progress is steady', () => {
+    // Prepare: 20 % in 600 s → 2400 s to go
+    const decision = nextPollDelay(
+      input({ progress: 20, progressAnchor: { at: ago(600).toISOString(), progress: 0 } }),
+    );
+
+    // Assess: half of 2400 s is 1200 s, capped at the 900 s maximum
+    expect(decision.etaSeconds).toBeCloseTo(2400);
+    expect(decision.reason).toBe('eta');
+    expect(decision.delaySeconds).toBe(900);
+  });
+
+  it('polls at the minimum close to the predicted end', () => {
+    const decision = nextPollDelay(input({ progress: 99, progressAnchor: { at: ago(990).toISOString(), progress: 0 } }));
+
+    expect(decision.delaySeconds).toBe(5);
+  });
+
+  it('backs off while nothing changes and no rate is known', () => {
+    const quiet = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(40) }));
+    const quieter = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(1200) }));
+
+    expect(quiet.delaySeconds).toBe(10);
+    expect(quieter.delaySeconds).toBe(300);
+    expect(quieter.reason).toBe('idle-backoff');
+  });
+
+  it('backs off from the start of vendor trouble', () => {
+    const decision = nextPollDelay(input({ troubleSince: ago(120) }));
+
+    expect(decision.reason).toBe('trouble-backoff');
+    expect(decision.delaySeconds).toBe(60);
+  });
+
+  it("honours the vendor's Retry-After even above the maximum", () => {
+    const decision = nextPollDelay(input({ hints: { retryAfterSeconds: 1800 }, bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 60 } }));
+
+    expect(decision.delaySeconds).toBe(1800);
+  });
+
+  it('never sleeps past the deadline', () => {
+    const decision = nextPollDelay(
+      input({ status: 'QUEUED', lastChangeAt: ago(4000), deadline: new Date(now.getTime() + 40_000) }),
+    );
+
+    expect(decision.reason).toBe('deadline');
+    expect(decision.delaySeconds).toBe(30);
+  });
+
+  it('keeps within the bounds', () => {
+    const decision = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: now, bounds: { minIntervalSeconds: 60, maxIntervalSeconds: 120 } }));
+
+    expect(decision.delaySeconds).toBe(60);
+  });
+
+  it('jitters by at most 10 %', () => {
+    const low = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(800), random: () => 0 }));
+    const high = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(800), random: () => 0.999 }));
+
+    expect(low.desiredSeconds).toBeCloseTo(180);
+    expect(high.desiredSeconds).toBeCloseTo(220, 0);
+  });
+});
+
+describe('helpers', () => {
+  it('rounds down to a tier, never up', () => {
+    expect(roundDownToTier(3)).toBe(5);
+    expect(roundDownToTier(59)).toBe(45);
+    expect(roundDownToTier(100_000)).toBe(1800);
+  });
+
+  it('has no ETA without progress gained', () => {
+    expect(estimateEta({ now, progress: 10, progressAnchor: { at: ago(60).toISOString(), progress: 10 } })).toBeUndefined();
+    expect(estimateEta({ now, progress: undefined, progressAnchor: undefined })).toBeUndefined();
+  });
+});
