@@ -1,5 +1,5 @@
-import type { JobStatus } from '../jobs/job-status.js';
 import type { Job, VendorName } from '../jobs/job.js';
+import type { JobStatus } from '../jobs/job-status.js';
 import type { TransitionResult } from '../jobs/transitions.js';
 
 export interface ListJobsQuery {

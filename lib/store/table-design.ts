@@ -1,0 +1,158 @@
+/**
+ * The shape of the job table, in one place: the store reads and writes it, the local stack creates
+ * it, and the CDK stack declares it from these same constants. Everything here is plain data so
+ * that infrastructure code can import it without pulling in an SDK client.
+ *
+ * Single-table layout (one partition per job):
+ *
+ * | item     | pk            | sk                    | GSI attributes | TTL (`expiresAt`)        |
+ * |----------|---------------|-----------------------|----------------|--------------------------|
+ * | latest   | `JOB#<jobId>` | `LATEST`              | yes            | once the job is final    |
+ * | history  | `JOB#<jobId>` | `V#<version, 10 dig>` | never          | once the job is final    |
+ *
+ * Only the latest item carries the GSI attributes, so the indexes are sparse: history items never
+ * show up in a listing, and each index holds exactly one entry per job.
+ *
+ * Listing indexes all share the sort key `gsiSk = <updatedAt UTC ISO>#<jobId>`: it sorts by time
+ * (fixed-width ISO strings compare like instants), stays unique per job, and lets an
+ * `updatedAt` range be a key condition on every index.
+ *
+ * Projection is ALL on every index. A listing returns whole jobs, so KEYS_ONLY would cost a
+ * BatchGetItem after every page (double latency, and the batch could see a newer snapshot than
+ * the index did). The price is write amplification — every stored change also writes four index
+ * entries — which stays small because the store writes only on change, not on every poll.
+ *
+ * The `allJobs` index puts every job in one index partition (`ALL`). A single GSI partition takes
+ * about 1,000 writes per second before it throttles (and GSI throttling pushes back on the table),
+ * far above the rate of job *changes* jobwatch expects. If that ever stops being true, shard the
+ * partition by month (`ALL#2025-06`, from `updatedAt`) and let the listing walk months newest
+ * first; the cursor already carries the index, so it could carry the month too. The same reasoning
+ * applies to `byStatus`, whose `RUNNING` partition is the busiest.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** Table partition key: `JOB#<jobId>`. */
+export const PARTITION_KEY = 'pk';
+/** Table sort key: `LATEST` or `V#<version>`. */
+export const SORT_KEY = 'sk';
+
+export const JOB_PARTITION_PREFIX = 'JOB#';
+export const LATEST_SORT_KEY = 'LATEST';
+export const HISTORY_SORT_KEY_PREFIX = 'V#';
+/** Version digits in a history sort key: 10 digits keep string order equal to numeric order. */
+export const HISTORY_VERSION_DIGITS = 10;
+
+/** Epoch seconds after which DynamoDB may delete the item. Set only on final jobs and their history. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** The sort key shared by every listing index: `<updatedAt UTC ISO>#<jobId>`. */
+export const GSI_SORT_KEY = 'gsiSk';
+
+/** Constant partition value of the all-jobs index (see the hot-partition note above). */
+export const ALL_JOBS_PARTITION = 'ALL';
+
+export interface ListingIndex {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly projection: 'ALL';
+}
+
+/** The listing indexes, newest first by `updatedAt` within each partition. */
+export const INDEXES = {
+  /** Partition: the connection's name. */
+  byConnection: {
+    indexName: 'byConnection',
+    partitionKey: 'gsiConnectionPk',
+    sortKey: GSI_SORT_KEY,
+    projection: 'ALL',
+  },
+  /** Partition: the vendor's name. */
+  byVendor: { indexName: 'byVendor', partitionKey: 'gsiVendorPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
+  /** Partition: the job's status. */
+  byStatus: { indexName: 'byStatus', partitionKey: 'gsiStatusPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
+  /** Partition: always {@link ALL_JOBS_PARTITION}. */
+  allJobs: { indexName: 'allJobs', partitionKey: 'gsiAllPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
+} as const satisfies Record<string, ListingIndex>;
+
+export type ListingIndexKey = keyof typeof INDEXES;
+
+/** Every attribute the store adds to a job to place it in the table; none of them is a job field. */
+export const STORAGE_ATTRIBUTES: readonly string[] = [
+  PARTITION_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+  GSI_SORT_KEY,
+  ...Object.values(INDEXES).map((index) => index.partitionKey),
+];
+
+/**
+ * The partition key of a job's items.
+ *
+ * @example jobPartitionKey('jw-1f') // 'JOB#jw-1f'
+ */
+export function jobPartitionKey(jobId: string): string {
+  return `${JOB_PARTITION_PREFIX}${jobId}`;
+}
+
+/**
+ * The sort key of one history item.
+ *
+ * @example historySortKey(7) // 'V#0000000007'
+ */
+export function historySortKey(version: number): string {
+  return `${HISTORY_SORT_KEY_PREFIX}${String(version).padStart(HISTORY_VERSION_DIGITS, '0')}`;
+}
+
+/**
+ * An ISO timestamp in the one fixed-width UTC form (`toISOString`), so that string order is time
+ * order whatever offset or precision the input used.
+ *
+ * @example canonicalTimestamp('2025-06-01T12:00:00+02:00') // '2025-06-01T10:00:00.000Z'
+ */
+export function canonicalTimestamp(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+/**
+ * The listing sort key of a job.
+ *
+ * @example listingSortKey('2025-06-01T10:00:00Z', 'jw-1f') // '2025-06-01T10:00:00.000Z#jw-1f'
+ */
+export function listingSortKey(updatedAt: string, jobId: string): string {
+  return `${canonicalTimestamp(updatedAt)}#${jobId}`;
+}
+
+/**
+ * The table as the local stack creates it (on-demand billing). The CDK stack declares the same
+ * keys and indexes from the constants above, and adds the TTL setting, which local DynamoDB
+ * (dynalite) does not support.
+ *
+ * @example await client.send(new CreateTableCommand(createTableInput('jobwatch-jobs')));
+ */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const indexes = Object.values(INDEXES);
+  const attributeNames = [
+    PARTITION_KEY,
+    SORT_KEY,
+    GSI_SORT_KEY,
+    ...indexes.map((index) => index.partitionKey),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+      { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: index.projection },
+    })),
+  };
+}
