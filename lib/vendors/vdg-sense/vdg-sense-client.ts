@@ -1,0 +1,109 @@
+import type { VendorRequest, VendorResponse } from '../../http/vendor-http-client.js';
+import { VendorAuthError, VendorProtocolError } from '../../jobs/errors.js';
+import type { AdapterContext } from '../vendor-adapter.js';
+import type { VdgSenseOptions } from './vdg-sense-options.js';
+import { parseVdgSenseResult, type VdgSenseResult } from './vdg-sense-schema.js';
+import { basicAuthorization, dropSession, getSession, type VdgSenseSession } from './vdg-sense-session.js';
+
+type Context = AdapterContext<VdgSenseOptions>;
+
+/**
+ * Sends one request with the connection's authentication. With the digest scheme a refused
+ * session (HTTP 401/403, or a configured "not logged in" errorcode) is renewed once; refused
+ * again, it is a {@link VendorAuthError}.
+ *
+ * @example const response = await vdgSenseRequest(context, { url: 'command', query: { command: 'getExportVideoStatus' } });
+ */
+export async function vdgSenseRequest(context: Context, request: VendorRequest): Promise<VendorResponse> {
+  const auth = context.options.auth;
+  if (auth.scheme === 'none') return context.http.request(request);
+  if (auth.scheme === 'basic') {
+    return context.http.request({
+      ...request,
+      headers: { ...request.headers, authorization: basicAuthorization(context) },
+    });
+  }
+  const first = await getSession(context, auth);
+  const answer = await sendWithSession(context, request, first, auth.sessionErrorCodes);
+  if (answer !== 'refused') return answer;
+  dropSession(context);
+  const renewed = await getSession(context, auth, { renew: true });
+  const retried = await sendWithSession(context, request, renewed, auth.sessionErrorCodes);
+  if (retried !== 'refused') return retried;
+  dropSession(context);
+  throw new VendorAuthError('VDG Sense refused a session right after a successful login', {
+    vendor: 'vdg-sense',
+    connection: context.connection.name,
+  });
+}
+
+async function sendWithSession(
+  context: Context,
+  request: VendorRequest,
+  session: VdgSenseSession,
+  sessionErrorCodes: readonly number[],
+): Promise<VendorResponse | 'refused'> {
+  const headers = { ...request.headers, ...(session.cookie ? { cookie: session.cookie } : {}) };
+  const query = { ...request.query, ...(session.query ? { [session.query.name]: session.query.value } : {}) };
+  try {
+    const response = await context.http.request({ ...request, headers, query });
+    if (sessionErrorCodes.length > 0 && sessionErrorCodes.includes(leadingErrorCode(response.text) ?? 0)) {
+      return 'refused';
+    }
+    return response;
+  } catch (error) {
+    if (error instanceof VendorAuthError) return 'refused';
+    throw error;
+  }
+}
+
+function leadingErrorCode(text: string): number | undefined {
+  const match = /<result\b[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)/i.exec(text.slice(0, 2000));
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** A command's answer, read as a `<result errorcode>` document; HTTP other than 2xx is a protocol error. */
+export async function vdgSenseCommand(
+  context: Context,
+  request: VendorRequest,
+): Promise<{ result: VdgSenseResult; response: VendorResponse }> {
+  const response = await vdgSenseRequest(context, request);
+  if (response.status < 200 || response.status >= 300) {
+    throw context.http.protocolError(response, `answered HTTP ${response.status}`);
+  }
+  try {
+    return { result: parseVdgSenseResult(response.text), response };
+  } catch (error) {
+    if (error instanceof VendorProtocolError)
+      throw context.http.protocolError(response, error.message, error);
+    throw error;
+  }
+}
+
+/** `GET command?command=getExportVideoStatus&exportid=…` (the client URL-encodes the value). */
+export function getExportVideoStatus(context: Context, exportId: string) {
+  return vdgSenseCommand(context, {
+    url: context.options.commandPath,
+    query: { command: 'getExportVideoStatus', exportid: exportId },
+    headers: { accept: 'text/xml' },
+  });
+}
+
+/**
+ * [INF] Removes a pending export: the docs say exportVideo also removes one but do not show the
+ * body; this posts `<export><exportid/><action>remove</action></export>` to the configured command.
+ */
+export function removeExport(context: Context, exportId: string) {
+  const body = `<?xml version="1.0"?><export><exportid>${escapeText(exportId)}</exportid><action>remove</action></export>`;
+  return vdgSenseCommand(context, {
+    method: 'POST',
+    url: context.options.commandPath,
+    query: { command: context.options.cancelCommand },
+    headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' },
+    body,
+  });
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,49 @@
+import type { VdgSenseDevice } from './vdg-sense-schema.js';
+import { parseVdgTime } from './vdg-sense-time.js';
+
+/**
+ * A device's progress 0..100, from VDG's text (a bare number, tolerated with a trailing `%`).
+ *
+ * @example deviceProgress({ progress: '42' }) // 42
+ */
+export function deviceProgress(device: Pick<VdgSenseDevice, 'progress'>): number | undefined {
+  const text = (device.progress ?? '').trim().replace(/%$/, '');
+  if (text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return undefined;
+  return Math.min(100, Math.max(0, value));
+}
+
+/**
+ * The export's progress: the mean of its devices' progress, weighted by the length of footage
+ * each device exports (endtime − starttime) when every device's times parse to a positive span,
+ * else equally weighted. Devices without a progress value are left out.
+ *
+ * @example
+ * exportProgress([
+ *   { progress: '100', startTime: '2024-01-19 10:00:00', endTime: '2024-01-19 10:03:00' },
+ *   { progress: '0', startTime: '2024-01-19 10:00:00', endTime: '2024-01-19 10:01:00' },
+ * ]) // 75
+ */
+export function exportProgress(
+  devices: readonly Pick<VdgSenseDevice, 'progress' | 'startTime' | 'endTime'>[],
+): number | undefined {
+  const measured = devices.flatMap((device) => {
+    const progress = deviceProgress(device);
+    if (progress === undefined) return [];
+    const start = parseVdgTime(device.startTime);
+    const end = parseVdgTime(device.endTime);
+    const span = start !== undefined && end !== undefined && end > start ? end - start : undefined;
+    return [{ progress, span }];
+  });
+  if (measured.length === 0) return undefined;
+  const weighted = measured.every((entry) => entry.span !== undefined);
+  let total = 0;
+  let weights = 0;
+  for (const entry of measured) {
+    const weight = weighted ? (entry.span ?? 0) : 1;
+    total += entry.progress * weight;
+    weights += weight;
+  }
+  return Math.round((total / weights) * 10) / 10;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** `yyyy-mm-dd hh:nn:ss[.zzz]` (VDG's UTC form) or ISO 8601 with `T` and an optional `Z`. */
+const VDG_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z?$/;
+
+const TimeSchema = z.string().regex(VDG_TIME, 'a UTC time as "yyyy-mm-dd hh:nn:ss.zzz"');
+
+const ReferenceDeviceSchema = z
+  .object({
+    serverId: z.string().trim().min(1, 'serverId must not be empty').max(200),
+    deviceId: z.string().trim().min(1, 'deviceId must not be empty').max(200),
+    startTime: TimeSchema.optional(),
+    endTime: TimeSchema.optional(),
+  })
+  .strict();
+
+/**
+ * The caller's reference to a VDG Sense export: the id `exportVideo` returned and, when known,
+ * the export's fingerprint (path, devices). VDG reuses export ids after a restart; the
+ * fingerprint is how jobwatch tells our export from another one that got the same id.
+ */
+export const VdgSenseReferenceSchema = z
+  .object({
+    exportId: z
+      .union([z.string(), z.number().int().nonnegative()], {
+        error: 'exportId is required: the id VDG Sense returned from exportVideo',
+      })
+      .transform((value) => String(value).trim())
+      .pipe(z.string().min(1, 'exportId must not be empty').max(100, 'exportId is at most 100 characters')),
+    path: z.string().trim().min(1, 'path must not be empty').max(1024).optional(),
+    devices: z
+      .array(ReferenceDeviceSchema)
+      .min(1, 'devices, when given, lists at least one')
+      .max(200)
+      .optional(),
+  })
+  .strict();
+export type VdgSenseReference = z.infer<typeof VdgSenseReferenceSchema>;
+export type VdgSenseReferenceDevice = z.infer<typeof ReferenceDeviceSchema>;
