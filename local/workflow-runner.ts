@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
+import { WORKFLOW_STATES } from '../infra/constructs/watch-workflow.js';
 import type { ExecutionStatusChange } from '../lib/watch/execution-ended.js';
 import type { WorkflowStarter } from '../lib/watch/ports.js';
 import { type ExecutionInput, POLL_INTERVAL_TIERS } from '../lib/workflow/poll-contract.js';
-import { WORKFLOW_STATES } from '../infra/constructs/watch-workflow.js';
 import type { Clock } from './clock.js';
 
 /** An entry of the local execution's event log (the library does not export its type). */
-type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & { type: string };
+type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {
+  type: string;
+};
 
 type LambdaLike = (event: never, context: Context) => Promise<unknown>;
 
@@ -79,7 +81,7 @@ export class LocalWorkflowRunner implements WorkflowStarter {
 
   async stop(name: string, _reason: string): Promise<boolean> {
     const execution = this.executions.get(name);
-    if (!execution || execution.status !== 'RUNNING') return false;
+    if (execution?.status !== 'RUNNING') return false;
     execution.abort();
     return true;
   }
@@ -159,12 +161,20 @@ export class LocalWorkflowRunner implements WorkflowStarter {
             return (await this.options.handlers.poll(payload as never, lambdaContext('poll'))) as never;
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) =>
-            (await this.options.handlers.recordWatchFailure(payload as never, lambdaContext('record-watch-failure'))) as never,
-          [WORKFLOW_STATES.continueAsNew]: async (payload) => this.runNested(payload as { Name: string; Input: unknown }),
+            (await this.options.handlers.recordWatchFailure(
+              payload as never,
+              lambdaContext('record-watch-failure'),
+            )) as never,
+          [WORKFLOW_STATES.continueAsNew]: async (payload) =>
+            this.runNested(payload as { Name: string; Input: unknown }),
         },
         retryIntervalOverrides: {
           // One entry per retrier, in definition order: the poll tiers, Lambda hiccups, then anything else.
-          [WORKFLOW_STATES.poll]: [...POLL_INTERVAL_TIERS.map((seconds) => seconds * msPerSecond), 2 * msPerSecond, 5 * msPerSecond],
+          [WORKFLOW_STATES.poll]: [
+            ...POLL_INTERVAL_TIERS.map((seconds) => seconds * msPerSecond),
+            2 * msPerSecond,
+            5 * msPerSecond,
+          ],
           [WORKFLOW_STATES.recordWatchFailure]: 2 * msPerSecond,
         },
       },
@@ -200,7 +210,9 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     const child = this.executions.get(request.Name) ?? this.run(request.Name, request.Input);
     const outcome = await child.outcome;
     if (outcome.status !== 'SUCCEEDED') {
-      const error = new Error(`Child execution ${request.Name} ended ${outcome.status}: ${outcome.cause ?? ''}`);
+      const error = new Error(
+        `Child execution ${request.Name} ended ${outcome.status}: ${outcome.cause ?? ''}`,
+      );
       error.name = 'States.TaskFailed';
       throw error;
     }

@@ -51,6 +51,12 @@ export interface VendorAdapter<Reference = unknown, Options = unknown> {
   readonly optionsSchema: z.ZodType<Options>;
   /** Validates the connection's credentials; secrets never leave the adapter. */
   readonly credentialsSchema: z.ZodType<unknown>;
+  /**
+   * Checks a parsed reference against the connection it will be watched on (e.g. a URL in it must
+   * be under the connection's base URL), so a bad watch is refused when it starts rather than at
+   * every poll. Throws InvalidInputError.
+   */
+  checkReference?(reference: Reference, connection: Connection): void;
   /** Reads the vendor's status of one job. */
   poll(context: AdapterContext<Options>, job: WatchedJob<Reference>): Promise<Observation>;
   /** Asks the vendor to cancel the job. Absent when the vendor has no way to. */

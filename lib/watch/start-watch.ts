@@ -1,7 +1,7 @@
+import { formatIssues } from '../config/connection-registry.js';
 import { IdempotencyConflictError, InvalidInputError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
-import { formatIssues } from '../config/connection-registry.js';
 import { parseReference } from './adapter-context.js';
 import { resolveDeadline } from './duration.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
@@ -50,12 +50,16 @@ export async function registerWatch(
 ): Promise<StartWatchResult & { callback?: WatchRequest['callback'] }> {
   const parsed = WatchRequestSchema.safeParse(request);
   if (!parsed.success) {
-    throw new InvalidInputError(`Invalid watch request: ${formatIssues(parsed.error)}`, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new InvalidInputError(
+      `Invalid watch request: ${formatIssues(parsed.error)}`,
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
   }
   const watch = parsed.data;
   const connection = services.connections.get(watch.connection);
   const adapter = services.adapters(connection.vendor);
   const reference = parseReference(adapter, watch.job) as Record<string, unknown>;
+  adapter.checkReference?.(reference, connection);
   const now = services.now();
   const requestHash = sha256(canonicalJson({ connection: connection.name, reference }));
   const jobId = deriveJobId({ connection: connection.name, reference, idempotencyKey: watch.idempotencyKey });

@@ -1,0 +1,74 @@
+import type { PublicJob } from '../../lib/jobs/job.js';
+import { type Clock, scaledClock } from '../../local/clock.js';
+import { AvidCtmsSimulator } from '../../local/simulators/avid-ctms/index.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
+
+/** Clock seconds per real second in workflow tests: a 5 s poll interval lasts 20 ms. */
+export const TEST_SPEED = 250;
+
+export interface AvidStack {
+  stack: LocalStack;
+  simulator: AvidCtmsSimulator;
+  clock: Clock;
+  /** POST /jobs over HTTP; returns the status code and body. */
+  watch(
+    job: Record<string, unknown>,
+    extra?: Record<string, unknown>,
+  ): Promise<{ status: number; body: PublicJob }>;
+  api<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole local stack with an Avid CTMS simulator behind connection `avid`, on a compressed
+ * clock. Everything talks over real loopback HTTP.
+ */
+export async function startAvidStack(
+  options: Partial<LocalStackOptions> & { speed?: number } = {},
+): Promise<AvidStack> {
+  const clock = scaledClock(options.speed ?? TEST_SPEED);
+  const simulator = new AvidCtmsSimulator({ clock });
+  const baseUrl = await simulator.start();
+  const stack = await startLocalStack({
+    keepEventLogs: true,
+    logLevel: 'SILENT',
+    ...options,
+    clock,
+    config: options.config ?? {
+      connections: [
+        {
+          name: 'avid',
+          vendor: 'avid-ctms',
+          baseUrl,
+          credentials: simulator.credentials,
+          options: simulator.connectionOptions(),
+        },
+      ],
+    },
+  });
+  const api = async <T>(path: string, init?: RequestInit) => {
+    const response = await fetch(`${stack.apiUrl}${path}`, init);
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: response.headers,
+    };
+  };
+  return {
+    stack,
+    simulator,
+    clock,
+    api,
+    watch: (job, extra = {}) =>
+      api<PublicJob>('/jobs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connection: 'avid', job, ...extra }),
+      }),
+    close: async () => {
+      await stack.close();
+      await simulator.close();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
+import { clearAvidTokenCache } from '../../../lib/vendors/avid-ctms/index.js';
+import { type Harness, startHarness, thrownBy } from './avid-ctms-harness.js';
+
+let harness: Harness;
+
+beforeEach(async () => {
+  clearAvidTokenCache();
+  harness = await startHarness({ timeoutMs: 300 });
+});
+
+afterEach(async () => {
+  await harness.close();
+});
+
+const ON_COMMANDS = { pathIncludes: '/apis/mam/commands/' };
+
+describe('Avid CTMS faults are watch trouble, never job states', () => {
+  it('treats a 503 in the middle of a job as a transport error, and reads the job again afterwards', async () => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    await watch.poll();
+    harness.simulator.server.inject(
+      { kind: 'status', status: 503, body: 'Service Unavailable' },
+      ON_COMMANDS,
+    );
+    harness.clock.advance(50);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+    const next = await watch.poll();
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.message).toMatch(/503/);
+    expect(next.status).toBe('RUNNING');
+  });
+
+  it('treats a hanging CTMS as a transport error after the timeout', async () => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject({ kind: 'hang' }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorTransportError);
+    expect(error.message).toMatch(/no answer within 300 ms/);
+  });
+
+  it('treats a connection cut off mid-body as a transport error', async () => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject({ kind: 'truncate' }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorTransportError);
+  });
+
+  it.each([
+    [
+      'a complete but truncated JSON body',
+      '{"command":{"id":"c1","lifecycle":"runn',
+      'application/json',
+      /not JSON/,
+    ],
+    [
+      'an HTML error page',
+      '<html><body><h1>Gateway</h1></body></html>',
+      'text/html',
+      /not JSON \(text\/html\)/,
+    ],
+    [
+      'JSON that is not a command',
+      '{"error":{"text":"nope"}}',
+      'application/json',
+      /not a CTMS command resource/,
+    ],
+    ['an empty body', '', 'application/json', /empty body/],
+  ])('reports %s as a protocol error', async (_label, body, contentType, message) => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject({ kind: 'garbage', body, contentType }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a 20 MB body with a clear protocol error', async () => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject({ kind: 'garbage', body: 'x'.repeat(20 * 1024 * 1024) }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toMatch(/more than the \d+ allowed/);
+  });
+
+  it("refuses another command's state answered for the watched command id", async () => {
+    // Prepare
+    const watch = harness.watch({ commandId: harness.simulator.createDemoJob(100).commandId });
+    const other = JSON.stringify({ command: { id: 'someone-else', lifecycle: 'finished' }, version: '1.0' });
+    harness.simulator.server.inject({ kind: 'garbage', body: other }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toMatch(/answered command someone-else for command/);
+  });
+
+  it('reports an unexpected 400 as a protocol error', async () => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject({ kind: 'status', status: 400, body: '{}' }, ON_COMMANDS);
+
+    // Act
+    const error = await thrownBy(() => watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toMatch(/answered 400/);
+  });
+});
+
+describe('Avid CTMS error messages', () => {
+  it('never contain a credential value', async () => {
+    // Prepare: every kind of trouble, with the vendor echoing the secrets back where it can
+    const { clientId = '', clientSecret = '' } = harness.simulator.credentials;
+    const echo = `client ${clientId} secret ${clientSecret}`;
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    const server = harness.simulator.server;
+    const scenarios: (() => void)[] = [
+      () =>
+        server.inject(
+          {
+            kind: 'status',
+            status: 400,
+            body: JSON.stringify({ error: 'invalid_client', error_description: echo }),
+          },
+          { pathIncludes: '/oauth2/' },
+        ),
+      () => server.inject({ kind: 'status', status: 401, body: echo }, { count: 2, pathIncludes: '/apis/' }),
+      () => server.inject({ kind: 'status', status: 503, body: echo }, ON_COMMANDS),
+      () =>
+        server.inject(
+          { kind: 'garbage', body: `<html>${echo}</html>`, contentType: 'text/html' },
+          ON_COMMANDS,
+        ),
+      () => server.inject({ kind: 'hang' }, ON_COMMANDS),
+    ];
+    const errors: Error[] = [];
+
+    // Act
+    for (const inject of scenarios) {
+      clearAvidTokenCache();
+      inject();
+      errors.push(await thrownBy(() => watch.poll()));
+    }
+
+    // Assess
+    expect(errors.map((error) => error.constructor)).toEqual([
+      VendorAuthError,
+      VendorAuthError,
+      VendorTransportError,
+      VendorProtocolError,
+      VendorTransportError,
+    ]);
+    for (const error of errors) {
+      const visible = `${error.message} ${JSON.stringify((error as { context?: unknown }).context ?? {})}`;
+      expect(visible).not.toContain(clientSecret);
+      expect(visible).not.toContain(clientId);
+    }
+  });
+});
