@@ -1,6 +1,6 @@
-import middy from '@middy/core';
-import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import middy from '@middy/core';
 import type { WatchServices } from '../lib/watch/ports.js';
 import { recordWatchFailure } from '../lib/watch/record-watch-failure.js';
 import { type WatchFailureEvent, WatchFailureEventSchema } from '../lib/workflow/poll-contract.js';

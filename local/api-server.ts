@@ -35,7 +35,9 @@ export class LocalApiServer {
         },
         () => {
           response.writeHead(500, { 'content-type': PROBLEM_CONTENT_TYPE });
-          response.end(JSON.stringify({ type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500 }));
+          response.end(
+            JSON.stringify({ type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500 }),
+          );
         },
       );
     });
@@ -62,7 +64,12 @@ export class LocalApiServer {
     }
     const body = await readBody(request, MAX_BODY_BYTES);
     if (body === undefined) {
-      return problem(413, PROBLEM_TYPES.payloadTooLarge, 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      return problem(
+        413,
+        PROBLEM_TYPES.payloadTooLarge,
+        'Payload too large',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+      );
     }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const headers: Record<string, string> = {};
@@ -98,7 +105,10 @@ export class LocalApiServer {
         authorizer: null,
         protocol: 'HTTP/1.1',
         httpMethod: request.method ?? 'GET',
-        identity: localIdentity(request.socket.remoteAddress ?? '127.0.0.1', request.headers['user-agent'] ?? null),
+        identity: localIdentity(
+          request.socket.remoteAddress ?? '127.0.0.1',
+          request.headers['user-agent'] ?? null,
+        ),
         path: url.pathname,
         stage: 'local',
         requestId,
@@ -142,7 +152,10 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
-function localIdentity(sourceIp: string, userAgent: string | null): APIGatewayProxyEvent['requestContext']['identity'] {
+function localIdentity(
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent['requestContext']['identity'] {
   return {
     accessKey: null,
     accountId: null,

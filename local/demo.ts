@@ -29,7 +29,11 @@ export function createDemoVendors(clock: Clock): DemoVendor[] {
     { vendor: 'cinegy-pcs', connection: 'demo-cinegy', simulator: new CinegyPcsSimulator({ clock }) },
     { vendor: 'okast', connection: 'demo-okast', simulator: new OkastSimulator({ clock }) },
     { vendor: 'vdg-sense', connection: 'demo-vdg', simulator: new VdgSenseSimulator({ clock }) },
-    { vendor: 'admiralcloud', connection: 'demo-admiralcloud', simulator: new AdmiralCloudSimulator({ clock }) },
+    {
+      vendor: 'admiralcloud',
+      connection: 'demo-admiralcloud',
+      simulator: new AdmiralCloudSimulator({ clock }),
+    },
   ];
 }
 

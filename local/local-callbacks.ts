@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CallbackNotifier } from '../lib/watch/ports.js';
 
-export type CallbackOutcome = { status: 'SUCCEEDED'; output: unknown } | { status: 'FAILED'; error: string; cause: string };
+export type CallbackOutcome =
+  | { status: 'SUCCEEDED'; output: unknown }
+  | { status: 'FAILED'; error: string; cause: string };
 
 /**
  * Task tokens, locally: a caller that would wait in `.waitForTaskToken` gets a token here and a
@@ -28,7 +30,8 @@ export class LocalCallbacks implements CallbackNotifier {
   private settle(taskToken: string, outcome: CallbackOutcome): void {
     const resolve = this.waiting.get(taskToken);
     // Step Functions answers TaskTimedOut / InvalidToken for a token it does not know.
-    if (!resolve) throw Object.assign(new Error('Task token is invalid or already used'), { name: 'InvalidToken' });
+    if (!resolve)
+      throw Object.assign(new Error('Task token is invalid or already used'), { name: 'InvalidToken' });
     this.waiting.delete(taskToken);
     resolve(outcome);
   }

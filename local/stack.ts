@@ -92,7 +92,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Shutting down aborts every execution; that is not a caller stopping a watch.
       if (closing) return;
       await executionEnded(
-        { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: change } as never,
+        {
+          source: 'aws.states',
+          'detail-type': 'Step Functions Execution Status Change',
+          detail: change,
+        } as never,
         fakeContext,
       );
     },

@@ -41,7 +41,10 @@ async function main(): Promise<number> {
 
 async function serveConfigured(config: LocalConfig, port: string | undefined): Promise<number> {
   const stack = await startLocalStack({
-    config: { ...config, api: { ...config.api, port: port !== undefined ? Number(port) : (config.api?.port ?? 8787) } },
+    config: {
+      ...config,
+      api: { ...config.api, port: port !== undefined ? Number(port) : (config.api?.port ?? 8787) },
+    },
     clock: systemClock,
     logLevel: 'WARN',
   });
@@ -77,17 +80,27 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
       body: JSON.stringify({ connection, job: reference }),
     });
     const body = (await response.json()) as PublicJob & { detail?: string };
-    if (!response.ok) throw new Error(`Starting the ${connection} demo job failed: ${response.status} ${body.detail ?? ''}`);
+    if (!response.ok)
+      throw new Error(`Starting the ${connection} demo job failed: ${response.status} ${body.detail ?? ''}`);
     jobs.push({ connection, jobId: body.jobId });
   }
 
   stack.bus.on((event) => {
-    const detail = event.detail as { jobId: string; connection: string; previousStatus: string; status: string };
-    progress.note(`event  ${event['detail-type']}: ${detail.connection} ${detail.previousStatus ?? '-'} → ${detail.status}`);
+    const detail = event.detail as {
+      jobId: string;
+      connection: string;
+      previousStatus: string;
+      status: string;
+    };
+    progress.note(
+      `event  ${event['detail-type']}: ${detail.connection} ${detail.previousStatus ?? '-'} → ${detail.status}`,
+    );
   });
   const progress = new ProgressView(jobs.map((job) => job.connection));
   const finals = await progress.follow(async () =>
-    Promise.all(jobs.map(async (job) => (await (await fetch(`${stack.apiUrl}/jobs/${job.jobId}`)).json()) as PublicJob)),
+    Promise.all(
+      jobs.map(async (job) => (await (await fetch(`${stack.apiUrl}/jobs/${job.jobId}`)).json()) as PublicJob),
+    ),
   );
 
   const succeeded = finals.every((job) => job.status === 'SUCCEEDED');
@@ -130,7 +143,9 @@ class ProgressView {
     const lines = jobs.map((job) => {
       const percent = job.progress ?? (job.status === 'SUCCEEDED' ? 100 : undefined);
       const bar = percent === undefined ? ' '.repeat(20) : progressBar(percent);
-      const issue = job.watchIssue ? `  (${job.watchIssue.kind}: ${job.watchIssue.message.slice(0, 60)})` : '';
+      const issue = job.watchIssue
+        ? `  (${job.watchIssue.kind}: ${job.watchIssue.message.slice(0, 60)})`
+        : '';
       return `${job.connection.padEnd(width)}  ${job.status.padEnd(9)} ${bar} ${percent === undefined ? '  - ' : `${String(percent).padStart(3)}%`}  ${job.rawStatus ?? ''}${issue}`;
     });
     if (this.interactive) {

@@ -60,7 +60,9 @@ async function buildAwsServices(): Promise<WatchServices> {
       ? new SfnWorkflowStarter(stateMachineArn, sfn)
       : {
           start: async () => {
-            throw new ConfigurationError('Environment variable STATE_MACHINE_ARN is required to start watches');
+            throw new ConfigurationError(
+              'Environment variable STATE_MACHINE_ARN is required to start watches',
+            );
           },
         },
     callbacks: new SfnCallbackNotifier(sfn),

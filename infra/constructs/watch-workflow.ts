@@ -113,7 +113,10 @@ export class WatchWorkflow extends Construct {
       causePath: '$.failure.Cause',
     });
     // The failure lands beside the original input, so the recorder knows which job it was.
-    poll.addCatch(recordWatchFailure.next(watchFailed), { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    poll.addCatch(recordWatchFailure.next(watchFailed), {
+      errors: [sfn.Errors.ALL],
+      resultPath: '$.failure',
+    });
 
     const continueAsNew = new tasks.StepFunctionsStartExecution(this, WORKFLOW_STATES.continueAsNew, {
       stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Self', props.stateMachineName),

@@ -49,7 +49,12 @@ export class HttpProblemError extends Error {
 export function problemFor(error: unknown): Problem {
   if (error instanceof HttpProblemError) return error.problem;
   if (error instanceof UnknownConnectionError) {
-    return { type: PROBLEM_TYPES.unknownConnection, title: 'Unknown connection', status: 400, detail: error.message };
+    return {
+      type: PROBLEM_TYPES.unknownConnection,
+      title: 'Unknown connection',
+      status: 400,
+      detail: error.message,
+    };
   }
   if (error instanceof InvalidInputError) {
     return {
@@ -64,7 +69,12 @@ export function problemFor(error: unknown): Problem {
     return { type: PROBLEM_TYPES.jobNotFound, title: 'Job not found', status: 404, detail: error.message };
   }
   if (error instanceof IdempotencyConflictError) {
-    return { type: PROBLEM_TYPES.idempotencyConflict, title: 'Idempotency key reused', status: 409, detail: error.message };
+    return {
+      type: PROBLEM_TYPES.idempotencyConflict,
+      title: 'Idempotency key reused',
+      status: 409,
+      detail: error.message,
+    };
   }
   // middy's router signals unknown routes with an http-errors style 404.
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;

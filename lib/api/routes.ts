@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { formatIssues } from '../config/connection-registry.js';
 import { toPublicConnection } from '../config/connections.js';
 import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
-import { JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { toPublicJob, VENDORS } from '../jobs/job.js';
+import { JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import type { WatchServices } from '../watch/ports.js';
 import { startWatch } from '../watch/start-watch.js';
@@ -85,8 +85,16 @@ export const cancelJob: Route = async (services, event) => {
   const body = event.body ? readJsonBody(event) : {};
   const parsed = CancelBodySchema.safeParse(body ?? {});
   if (!parsed.success) throw new InvalidInputError(`Invalid cancel request: ${formatIssues(parsed.error)}`);
-  const result = await cancelWatch(services, jobIdOf(event), parsed.data.reason ?? 'cancelled through the API');
-  return json(200, { job: toPublicJob(result.job), vendorCancelled: result.vendorCancelled, message: result.message });
+  const result = await cancelWatch(
+    services,
+    jobIdOf(event),
+    parsed.data.reason ?? 'cancelled through the API',
+  );
+  return json(200, {
+    job: toPublicJob(result.job),
+    vendorCancelled: result.vendorCancelled,
+    message: result.message,
+  });
 };
 
 export const listConnections: Route = async (services) =>
@@ -119,7 +127,8 @@ function parseQuery<T extends z.ZodType>(schema: T, event: APIGatewayProxyEvent)
 }
 
 function readJsonBody(event: APIGatewayProxyEvent): unknown {
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw && Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new HttpProblemError({
       type: PROBLEM_TYPES.payloadTooLarge,
@@ -145,7 +154,11 @@ function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

@@ -1,7 +1,7 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import type { CredentialsProvider } from '../watch/ports.js';
 import { ConfigurationError } from '../jobs/errors.js';
+import type { CredentialsProvider } from '../watch/ports.js';
 import type { Connection } from './connections.js';
 
 const CredentialMapSchema = z.record(z.string(), z.string());
@@ -27,7 +27,10 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
     if (!connection.credentialsSecret) return {};
     let value: unknown;
     try {
-      value = await this.secrets.get(connection.credentialsSecret, { maxAge: SECRET_CACHE_SECONDS, transform: 'json' });
+      value = await this.secrets.get(connection.credentialsSecret, {
+        maxAge: SECRET_CACHE_SECONDS,
+        transform: 'json',
+      });
     } catch (error) {
       throw new ConfigurationError(`Cannot read the credentials secret of connection "${connection.name}"`, {
         cause: error,

@@ -1,5 +1,5 @@
-import type { JobStatus } from '../jobs/job-status.js';
 import type { Job } from '../jobs/job.js';
+import type { JobStatus } from '../jobs/job-status.js';
 
 /** The EventBridge `source` of every event jobwatch emits. */
 export const EVENT_SOURCE = 'jobwatch';
@@ -54,7 +54,11 @@ export interface EventPublisher {
  *
  * @example jobEvent(DETAIL_TYPES.statusChanged, job, 'RUNNING')
  */
-export function jobEvent(detailType: JobEvent['detailType'], job: Job, previousStatus: JobStatus | null): JobEvent {
+export function jobEvent(
+  detailType: JobEvent['detailType'],
+  job: Job,
+  previousStatus: JobStatus | null,
+): JobEvent {
   return {
     detailType,
     detail: {

@@ -90,7 +90,9 @@ export const JobSchema = z.object({
   /** First progress seen while running (reset on resume): the anchor of the ETA estimate. */
   progressAnchor: z.object({ at: IsoTimestamp, progress: Progress }).optional(),
   /** Poll interval bounds this job narrowed within its connection's. */
-  poll: z.object({ minIntervalSeconds: z.number().optional(), maxIntervalSeconds: z.number().optional() }).optional(),
+  poll: z
+    .object({ minIntervalSeconds: z.number().optional(), maxIntervalSeconds: z.number().optional() })
+    .optional(),
   adapterState: z.record(z.string(), z.unknown()).optional(),
   /** The caller's idempotency key, and a hash of the request it first came with. */
   idempotencyKey: z.string().optional(),

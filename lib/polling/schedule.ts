@@ -100,7 +100,9 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
 }
 
 /** Remaining seconds predicted from the progress made since the anchor, or undefined. */
-export function estimateEta(input: Pick<ScheduleInput, 'now' | 'progress' | 'progressAnchor'>): number | undefined {
+export function estimateEta(
+  input: Pick<ScheduleInput, 'now' | 'progress' | 'progressAnchor'>,
+): number | undefined {
   const { progress, progressAnchor, now } = input;
   if (progress === undefined || !progressAnchor) return undefined;
   const elapsed = secondsBetween(new Date(progressAnchor.at), now);

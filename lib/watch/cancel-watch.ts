@@ -1,8 +1,8 @@
+import { DETAIL_TYPES, jobEvent } from '../events/job-events.js';
 import { describeError, JobNotFoundError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { applyOwnVerdict } from '../jobs/transitions.js';
-import { DETAIL_TYPES, jobEvent } from '../events/job-events.js';
 import { adapterContextFor, watchedJob } from './adapter-context.js';
 import type { WatchServices } from './ports.js';
 
@@ -21,7 +21,11 @@ export interface CancelWatchResult {
  *
  * @example const { vendorCancelled } = await cancelWatch(services, 'jw-0123', 'operator request');
  */
-export async function cancelWatch(services: WatchServices, jobId: string, reason: string): Promise<CancelWatchResult> {
+export async function cancelWatch(
+  services: WatchServices,
+  jobId: string,
+  reason: string,
+): Promise<CancelWatchResult> {
   const job = await services.store.getJob(jobId);
   if (!job) throw new JobNotFoundError(jobId);
   if (isFinal(job.status)) {
@@ -52,16 +56,23 @@ export async function cancelWatch(services: WatchServices, jobId: string, reason
       {
         status: 'CANCELLED',
         message: vendorCancelled ? `Cancelled at the vendor: ${vendorMessage}` : vendorMessage,
-        watchReason: vendorCancelled ? undefined : `Cancelled by caller (${reason}); the vendor job may still run`,
+        watchReason: vendorCancelled
+          ? undefined
+          : `Cancelled by caller (${reason}); the vendor job may still run`,
       },
       now,
     ),
   );
   if (result.changed) {
     try {
-      await services.events.publish([jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status)]);
+      await services.events.publish([
+        jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status),
+      ]);
     } catch (error) {
-      services.logger.error('Could not publish the cancellation event', { jobId, error: describeError(error) });
+      services.logger.error('Could not publish the cancellation event', {
+        jobId,
+        error: describeError(error),
+      });
     }
   }
   services.logger.info('Watch cancelled', { jobId, vendorCancelled, reason });

@@ -13,14 +13,22 @@ export function parseDurationSeconds(text: string): number {
   const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(trimmed);
   if (iso && trimmed.length > 1 && !/T$/i.test(trimmed)) {
     const [, days, hours, minutes, seconds] = iso;
-    return Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(seconds ?? 0);
+    return (
+      Number(days ?? 0) * 86_400 +
+      Number(hours ?? 0) * 3600 +
+      Number(minutes ?? 0) * 60 +
+      Number(seconds ?? 0)
+    );
   }
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)\s*([smhdw])/gi)];
   const rebuilt = parts.map((part) => part[0].replace(/\s+/g, '')).join('');
   if (parts.length === 0 || rebuilt.toLowerCase() !== trimmed.replace(/\s+/g, '').toLowerCase()) {
     throw new InvalidInputError(`"${text}" is not a duration (examples: 90s, 30m, 2h, 1d12h, PT2H)`);
   }
-  return parts.reduce((total, part) => total + Number(part[1]) * (UNIT_SECONDS[(part[2] ?? 's').toLowerCase()] ?? 1), 0);
+  return parts.reduce(
+    (total, part) => total + Number(part[1]) * (UNIT_SECONDS[(part[2] ?? 's').toLowerCase()] ?? 1),
+    0,
+  );
 }
 
 /**

@@ -19,7 +19,10 @@ export type ExecutionStatusChange = z.infer<typeof ExecutionStatusChangeSchema>;
  * a cancel: the vendor is asked to cancel where it can), timed out or failed (recorded as a watch
  * that stopped, with the reason). A job already final is left alone, so this is idempotent.
  */
-export async function onExecutionEnded(services: WatchServices, change: ExecutionStatusChange): Promise<void> {
+export async function onExecutionEnded(
+  services: WatchServices,
+  change: ExecutionStatusChange,
+): Promise<void> {
   const jobId = jobIdOf(change);
   if (!jobId) {
     services.logger.warn('Execution status change without a job id', { name: change.name });

@@ -34,7 +34,11 @@ export function sha256(text: string): string {
  *
  * @example deriveJobId({ connection: 'avid', reference: { commandId: 'c1' } }) // 'jw-…' (26 chars)
  */
-export function deriveJobId(input: { connection: string; reference: unknown; idempotencyKey?: string }): string {
+export function deriveJobId(input: {
+  connection: string;
+  reference: unknown;
+  idempotencyKey?: string;
+}): string {
   const basis = input.idempotencyKey
     ? `key\n${input.connection}\n${input.idempotencyKey}`
     : `ref\n${input.connection}\n${canonicalJson(input.reference)}`;

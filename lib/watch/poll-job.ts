@@ -67,7 +67,11 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   const now = services.now();
   if (job.deadline && now.getTime() >= Date.parse(job.deadline)) {
     const { job: timedOut } = await updateAndAnnounce(services, job.jobId, (current) =>
-      applyOwnVerdict(current, { status: 'TIMED_OUT', message: `Deadline ${job.deadline} passed before the vendor finished` }, now),
+      applyOwnVerdict(
+        current,
+        { status: 'TIMED_OUT', message: `Deadline ${job.deadline} passed before the vendor finished` },
+        now,
+      ),
     );
     return finish(services, input, timedOut);
   }
@@ -110,7 +114,10 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
       callback: input.callback ?? null,
       ...(input.maxHistoryEvents ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
     };
-    services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation: next.continuation });
+    services.logger.info('Continuing the watch in a new execution', {
+      jobId: latest.jobId,
+      continuation: next.continuation,
+    });
     return {
       outcome: 'continue',
       jobId: latest.jobId,
@@ -159,7 +166,9 @@ async function observe(services: WatchServices, connection: Connection, job: Job
     const observation = await adapter.poll(context, watchedJob(adapter, job));
     const checked = ObservationSchema.safeParse(observation);
     if (!checked.success) {
-      throw new VendorProtocolError(`The ${connection.vendor} adapter produced an invalid observation: ${checked.error.message}`);
+      throw new VendorProtocolError(
+        `The ${connection.vendor} adapter produced an invalid observation: ${checked.error.message}`,
+      );
     }
     return checked.data;
   } catch (error) {
@@ -197,24 +206,38 @@ async function publish(services: WatchServices, events: JobEvent[]): Promise<voi
   } catch (error) {
     // The snapshot is stored; the API and the history still show the change. Failing the poll
     // here would not bring the event back, so it is logged loudly instead.
-    services.logger.error('Could not publish job events', { error: describeError(error), count: events.length });
+    services.logger.error('Could not publish job events', {
+      error: describeError(error),
+      count: events.length,
+    });
   }
 }
 
-async function checkStall(services: WatchServices, connection: Connection, job: Job, now: Date): Promise<Job> {
+async function checkStall(
+  services: WatchServices,
+  connection: Connection,
+  job: Job,
+  now: Date,
+): Promise<Job> {
   const stallAfter = connection.polling?.stallAfterSeconds ?? DEFAULT_STALL_AFTER_SECONDS;
   const unchangedFor = (now.getTime() - Date.parse(job.observedAt ?? job.updatedAt)) / 1000;
   const progressStill = (now.getTime() - Date.parse(job.updatedAt)) / 1000;
-  const stalled = !job.watchIssue && Math.min(unchangedFor, progressStill) >= stallAfter && job.status !== 'SUSPENDED';
+  const stalled =
+    !job.watchIssue && Math.min(unchangedFor, progressStill) >= stallAfter && job.status !== 'SUSPENDED';
   if (!stalled || job.stalled) return job;
   if (connection.polling?.failOnStall) {
     const { job: failed } = await updateAndAnnounce(services, job.jobId, (current) =>
-      applyOwnVerdict(current, { status: 'TIMED_OUT', message: `No change for ${Math.round(progressStill)} s: stalled` }, now),
+      applyOwnVerdict(
+        current,
+        { status: 'TIMED_OUT', message: `No change for ${Math.round(progressStill)} s: stalled` },
+        now,
+      ),
     );
     return failed;
   }
   const result = await services.store.update(job.jobId, (current) => applyStalled(current, true, now));
-  if (result.changed) await publish(services, [jobEvent(DETAIL_TYPES.stalled, result.job, result.previous.status)]);
+  if (result.changed)
+    await publish(services, [jobEvent(DETAIL_TYPES.stalled, result.job, result.previous.status)]);
   return result.job;
 }
 
@@ -240,7 +263,10 @@ function pollBounds(connection: Connection, job: Job): PollBounds {
 
 /** The final answer to the state machine, after resuming a task-token caller if there is one. */
 async function finish(services: WatchServices, input: ExecutionInput, job: Job): Promise<PollResult> {
-  const errorName = job.status === 'SUCCEEDED' ? null : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? 'JobFailed');
+  const errorName =
+    job.status === 'SUCCEEDED'
+      ? null
+      : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? 'JobFailed');
   const cause = errorName ? describeEnding(job) : null;
   const publicJob = toPublicJob(job);
   const taskToken = input.callback?.taskToken;
@@ -253,7 +279,15 @@ async function finish(services: WatchServices, input: ExecutionInput, job: Job):
       services.logger.warn('Could not resume the caller', { jobId: job.jobId, error: describeError(error) });
     }
   }
-  return { outcome: 'final', jobId: job.jobId, job: publicJob, error: errorName, cause, nextName: null, next: null };
+  return {
+    outcome: 'final',
+    jobId: job.jobId,
+    job: publicJob,
+    error: errorName,
+    cause,
+    nextName: null,
+    next: null,
+  };
 }
 
 /** A one-line cause for a job that did not succeed, for Fail states and task-token callers. */

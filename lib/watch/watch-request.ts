@@ -19,7 +19,10 @@ export const WatchRequestSchema = z
     /** ISO timestamp, or a duration from now (`2h`, `PT2H`). */
     deadline: z.string().min(1).max(64).optional(),
     idempotencyKey: z.string().min(1).max(128).optional(),
-    callback: z.object({ taskToken: z.string().min(1).max(1024) }).strict().optional(),
+    callback: z
+      .object({ taskToken: z.string().min(1).max(1024) })
+      .strict()
+      .optional(),
     poll: JobPollOverridesSchema.optional(),
   })
   .strict();

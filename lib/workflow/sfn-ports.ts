@@ -64,7 +64,11 @@ export class SfnCallbackNotifier implements CallbackNotifier {
 
   async fail(taskToken: string, error: string, cause: string): Promise<void> {
     await this.client.send(
-      new SendTaskFailureCommand({ taskToken, error: error.slice(0, MAX_ERROR), cause: cause.slice(0, MAX_CAUSE) }),
+      new SendTaskFailureCommand({
+        taskToken,
+        error: error.slice(0, MAX_ERROR),
+        cause: cause.slice(0, MAX_CAUSE),
+      }),
     );
   }
 }

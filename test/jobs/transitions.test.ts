@@ -28,7 +28,11 @@ function newJob(overrides: Partial<Job> = {}): Job {
 describe('applyObservation', () => {
   it('makes a new version when the status changes', () => {
     // Act
-    const { job, changed } = applyObservation(newJob(), { status: 'RUNNING', rawStatus: 'running', progress: 12 }, at(5));
+    const { job, changed } = applyObservation(
+      newJob(),
+      { status: 'RUNNING', rawStatus: 'running', progress: 12 },
+      at(5),
+    );
 
     // Assess
     expect(changed).toBe(true);
@@ -38,9 +42,17 @@ describe('applyObservation', () => {
   });
 
   it('reports no change when nothing material differs, so nothing is written', () => {
-    const running = applyObservation(newJob(), { status: 'RUNNING', rawStatus: 'running', progress: 12 }, at(5)).job;
+    const running = applyObservation(
+      newJob(),
+      { status: 'RUNNING', rawStatus: 'running', progress: 12 },
+      at(5),
+    ).job;
 
-    const { job, changed } = applyObservation(running, { status: 'RUNNING', rawStatus: 'running', progress: 12.7 }, at(10));
+    const { job, changed } = applyObservation(
+      running,
+      { status: 'RUNNING', rawStatus: 'running', progress: 12.7 },
+      at(10),
+    );
 
     expect(changed).toBe(false);
     expect(job).toBe(running);
@@ -49,7 +61,11 @@ describe('applyObservation', () => {
   it('keeps final states sticky', () => {
     const done = applyObservation(newJob(), { status: 'SUCCEEDED', rawStatus: 'finished' }, at(5)).job;
 
-    const { job, changed } = applyObservation(done, { status: 'RUNNING', rawStatus: 'running', progress: 3 }, at(10));
+    const { job, changed } = applyObservation(
+      done,
+      { status: 'RUNNING', rawStatus: 'running', progress: 3 },
+      at(10),
+    );
 
     expect(changed).toBe(false);
     expect(job.status).toBe('SUCCEEDED');
@@ -63,22 +79,38 @@ describe('applyObservation', () => {
   });
 
   it('ignores an observation older than the last applied one (a slow poll cannot undo a newer one)', () => {
-    const later = applyObservation(newJob(), { status: 'RUNNING', rawStatus: 'running', progress: 80 }, at(20)).job;
+    const later = applyObservation(
+      newJob(),
+      { status: 'RUNNING', rawStatus: 'running', progress: 80 },
+      at(20),
+    ).job;
 
-    const { changed, job } = applyObservation(later, { status: 'RUNNING', rawStatus: 'running', progress: 40 }, at(10));
+    const { changed, job } = applyObservation(
+      later,
+      { status: 'RUNNING', rawStatus: 'running', progress: 40 },
+      at(10),
+    );
 
     expect(changed).toBe(false);
     expect(job.progress).toBe(80);
   });
 
   it('never rounds running progress up to 100', () => {
-    const { job } = applyObservation(newJob(), { status: 'RUNNING', rawStatus: 'running', progress: 99.9 }, at(1));
+    const { job } = applyObservation(
+      newJob(),
+      { status: 'RUNNING', rawStatus: 'running', progress: 99.9 },
+      at(1),
+    );
 
     expect(job.progress).toBe(99);
   });
 
   it('clears a watch issue once the vendor can be read again', () => {
-    const troubled = applyWatchIssue(newJob(), { kind: 'transport', message: 'GET … answered 503' }, at(1)).job;
+    const troubled = applyWatchIssue(
+      newJob(),
+      { kind: 'transport', message: 'GET … answered 503' },
+      at(1),
+    ).job;
 
     const { job } = applyObservation(troubled, { status: 'RUNNING', rawStatus: 'running' }, at(2));
 
@@ -86,10 +118,26 @@ describe('applyObservation', () => {
   });
 
   it('anchors the ETA at the first running progress and re-anchors after a suspension', () => {
-    const first = applyObservation(newJob(), { status: 'RUNNING', rawStatus: 'running', progress: 10 }, at(10)).job;
-    const second = applyObservation(first, { status: 'RUNNING', rawStatus: 'running', progress: 30 }, at(20)).job;
-    const suspended = applyObservation(second, { status: 'SUSPENDED', rawStatus: 'suspended', progress: 30 }, at(30)).job;
-    const resumed = applyObservation(suspended, { status: 'RUNNING', rawStatus: 'running', progress: 31 }, at(90)).job;
+    const first = applyObservation(
+      newJob(),
+      { status: 'RUNNING', rawStatus: 'running', progress: 10 },
+      at(10),
+    ).job;
+    const second = applyObservation(
+      first,
+      { status: 'RUNNING', rawStatus: 'running', progress: 30 },
+      at(20),
+    ).job;
+    const suspended = applyObservation(
+      second,
+      { status: 'SUSPENDED', rawStatus: 'suspended', progress: 30 },
+      at(30),
+    ).job;
+    const resumed = applyObservation(
+      suspended,
+      { status: 'RUNNING', rawStatus: 'running', progress: 31 },
+      at(90),
+    ).job;
 
     expect(second.progressAnchor).toEqual({ at: at(10).toISOString(), progress: 10 });
     expect(resumed.progressAnchor).toEqual({ at: at(90).toISOString(), progress: 31 });
@@ -116,7 +164,11 @@ describe('applyWatchIssue', () => {
 
 describe('own verdicts', () => {
   it('times a job out as final', () => {
-    const { job, changed } = applyOwnVerdict(newJob({ status: 'RUNNING' }), { status: 'TIMED_OUT', message: 'deadline' }, at(9));
+    const { job, changed } = applyOwnVerdict(
+      newJob({ status: 'RUNNING' }),
+      { status: 'TIMED_OUT', message: 'deadline' },
+      at(9),
+    );
 
     expect(changed).toBe(true);
     expect(job).toMatchObject({ status: 'TIMED_OUT', version: 2, finishedAt: at(9).toISOString() });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEta, nextPollDelay, roundDownToTier, type ScheduleInput } from '../../lib/polling/schedule.js';
+import {
+  estimateEta,
+  nextPollDelay,
+  roundDownToTier,
+  type ScheduleInput,
+} from '../../lib/polling/schedule.js';
 
 const now = new Date('2026-01-01T01:00:00.000Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
@@ -30,7 +35,9 @@ describe('nextPollDelay', () => {
   });
 
   it('polls at the minimum close to the predicted end', () => {
-    const decision = nextPollDelay(input({ progress: 99, progressAnchor: { at: ago(990).toISOString(), progress: 0 } }));
+    const decision = nextPollDelay(
+      input({ progress: 99, progressAnchor: { at: ago(990).toISOString(), progress: 0 } }),
+    );
 
     expect(decision.delaySeconds).toBe(5);
   });
@@ -52,7 +59,12 @@ describe('nextPollDelay', () => {
   });
 
   it("honours the vendor's Retry-After even above the maximum", () => {
-    const decision = nextPollDelay(input({ hints: { retryAfterSeconds: 1800 }, bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 60 } }));
+    const decision = nextPollDelay(
+      input({
+        hints: { retryAfterSeconds: 1800 },
+        bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 60 },
+      }),
+    );
 
     expect(decision.delaySeconds).toBe(1800);
   });
@@ -67,7 +79,13 @@ describe('nextPollDelay', () => {
   });
 
   it('keeps within the bounds', () => {
-    const decision = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: now, bounds: { minIntervalSeconds: 60, maxIntervalSeconds: 120 } }));
+    const decision = nextPollDelay(
+      input({
+        status: 'QUEUED',
+        lastChangeAt: now,
+        bounds: { minIntervalSeconds: 60, maxIntervalSeconds: 120 },
+      }),
+    );
 
     expect(decision.delaySeconds).toBe(60);
   });
@@ -89,7 +107,9 @@ describe('helpers', () => {
   });
 
   it('has no ETA without progress gained', () => {
-    expect(estimateEta({ now, progress: 10, progressAnchor: { at: ago(60).toISOString(), progress: 10 } })).toBeUndefined();
+    expect(
+      estimateEta({ now, progress: 10, progressAnchor: { at: ago(60).toISOString(), progress: 10 } }),
+    ).toBeUndefined();
     expect(estimateEta({ now, progress: undefined, progressAnchor: undefined })).toBeUndefined();
   });
 });

@@ -23,7 +23,9 @@ describe('deriveJobId', () => {
   });
 
   it('canonicalizes nested objects and drops undefined fields', () => {
-    expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: undefined, e: null })).toBe('{"b":[{"c":2,"d":1}],"e":null}');
+    expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: undefined, e: null })).toBe(
+      '{"b":[{"c":2,"d":1}],"e":null}',
+    );
   });
 });
 
