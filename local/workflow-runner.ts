@@ -166,7 +166,7 @@ export class LocalWorkflowRunner implements WorkflowStarter {
               lambdaContext('record-watch-failure'),
             )) as never,
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
-            this.runNested(payload as { Name: string; Input: unknown }),
+            (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
         },
         retryIntervalOverrides: {
           // One entry per retrier, in definition order: the poll tiers, Lambda hiccups, then anything else.
@@ -205,18 +205,25 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     return execution;
   }
 
-  /** `states:startExecution.sync:2` locally: run the child and hand back its output as JSON. */
-  private async runNested(request: { Name: string; Input: unknown }): Promise<never> {
-    const child = this.executions.get(request.Name) ?? this.run(request.Name, request.Input);
+  /**
+   * `states:startExecution.sync:2` locally: runs a watch execution as a child and answers as Step
+   * Functions does — the child's output as JSON, or a `States.TaskFailed` whose cause is the
+   * child's DescribeExecution result (with its `Error` and `Cause`) as a JSON string. Parent
+   * workflows in tests bind their nested task to this.
+   */
+  async startExecutionSync(request: { Name?: string; Input: unknown }): Promise<Record<string, unknown>> {
+    const name = request.Name ?? `child-${randomUUID()}`;
+    const child = this.executions.get(name) ?? this.run(name, request.Input);
     const outcome = await child.outcome;
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     if (outcome.status !== 'SUCCEEDED') {
       const error = new Error(
-        `Child execution ${request.Name} ended ${outcome.status}: ${outcome.cause ?? ''}`,
+        JSON.stringify({ ExecutionArn: executionArn, Status: outcome.status, Error: outcome.error, Cause: outcome.cause }),
       );
       error.name = 'States.TaskFailed';
       throw error;
     }
-    return { Output: outcome.output, Status: 'SUCCEEDED', ExecutionArn: request.Name } as never;
+    return { ExecutionArn: executionArn, Status: 'SUCCEEDED', Output: outcome.output };
   }
 
   private async countTransitions(execution: LocalExecution, events: AsyncGenerator<EventLog>): Promise<void> {

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { formatIssues } from '../config/connection-registry.js';
 import { toPublicConnection } from '../config/connections.js';
 import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
-import { toPublicJob, VENDORS } from '../jobs/job.js';
+import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
+import { isFinal } from '../jobs/job-status.js';
+import { DEFAULT_POLL_BOUNDS, nextPollDelay } from '../polling/schedule.js';
+import type { Connection } from '../config/connections.js';
 import { JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import type { WatchServices } from '../watch/ports.js';
@@ -17,7 +20,7 @@ type Route = (services: WatchServices, event: APIGatewayProxyEvent) => Promise<A
 
 const Iso = z.iso.datetime({ offset: true });
 
-const ListQuerySchema = z
+export const ListQuerySchema = z
   .object({
     status: z
       .string()
@@ -33,14 +36,14 @@ const ListQuerySchema = z
   })
   .strict();
 
-const PageQuerySchema = z
+export const PageQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).optional(),
     cursor: z.string().min(1).max(2048).optional(),
   })
   .strict();
 
-const CancelBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
+export const CancelBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
 
 export const startJob: Route = async (services, event) => {
   const body = readJsonBody(event);
@@ -53,11 +56,58 @@ export const startJob: Route = async (services, event) => {
   return json(created ? 202 : 200, toPublicJob(job), { location: `/jobs/${job.jobId}` });
 };
 
+/**
+ * The latest snapshot. `ETag` names its version, so `If-None-Match` answers 304 while nothing
+ * changed; `Retry-After` says when the next poll is due (estimated with the same schedule the
+ * poll function uses, without its jitter) so a client polling us need not ask sooner.
+ */
 export const getJob: Route = async (services, event) => {
   const job = await services.store.getJob(jobIdOf(event));
   if (!job) throw new JobNotFoundError(jobIdOf(event));
-  return json(200, toPublicJob(job));
+  const etag = `"${job.jobId}.v${job.version}"`;
+  const headers: Record<string, string> = { etag, 'cache-control': 'no-cache' };
+  if (!isFinal(job.status)) {
+    const retryAfter = nextPollEstimate(services, job);
+    if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  }
+  if (ifNoneMatch(header(event, 'if-none-match'), etag)) {
+    return { statusCode: 304, headers, body: '' };
+  }
+  return json(200, toPublicJob(job), headers);
 };
+
+function ifNoneMatch(headerValue: string | undefined, etag: string): boolean {
+  if (!headerValue) return false;
+  return headerValue
+    .split(',')
+    .map((candidate) => candidate.trim().replace(/^W\//, ''))
+    .some((candidate) => candidate === '*' || candidate === etag);
+}
+
+function nextPollEstimate(services: WatchServices, job: Job): number | undefined {
+  let connection: Connection;
+  try {
+    connection = services.connections.get(job.connection);
+  } catch {
+    return undefined;
+  }
+  const now = services.now();
+  const decision = nextPollDelay({
+    now,
+    status: job.status,
+    progress: job.progress,
+    progressAnchor: job.progressAnchor,
+    lastChangeAt: new Date(job.updatedAt),
+    troubleSince: job.watchIssue ? new Date(job.watchIssue.since) : undefined,
+    deadline: job.deadline ? new Date(job.deadline) : undefined,
+    bounds: {
+      minIntervalSeconds: connection.polling?.minIntervalSeconds ?? DEFAULT_POLL_BOUNDS.minIntervalSeconds,
+      maxIntervalSeconds: connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds,
+    },
+    random: () => 0.5,
+  });
+  return Math.max(1, Math.round(decision.delaySeconds));
+}
 
 export const listJobs: Route = async (services, event) => {
   const query = parseQuery(ListQuerySchema, event);

@@ -1,3 +1,4 @@
+import type { PollingSettings } from '../../lib/config/connections.js';
 import type { PublicJob } from '../../lib/jobs/job.js';
 import { type Clock, scaledClock } from '../../local/clock.js';
 import { AvidCtmsSimulator } from '../../local/simulators/avid-ctms/index.js';
@@ -24,7 +25,7 @@ export interface AvidStack {
  * clock. Everything talks over real loopback HTTP.
  */
 export async function startAvidStack(
-  options: Partial<LocalStackOptions> & { speed?: number } = {},
+  options: Partial<LocalStackOptions> & { speed?: number; polling?: PollingSettings } = {},
 ): Promise<AvidStack> {
   const clock = scaledClock(options.speed ?? TEST_SPEED);
   const simulator = new AvidCtmsSimulator({ clock });
@@ -42,6 +43,7 @@ export async function startAvidStack(
           baseUrl,
           credentials: simulator.credentials,
           options: simulator.connectionOptions(),
+          ...(options.polling ? { polling: options.polling } : {}),
         },
       ],
     },
