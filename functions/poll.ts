@@ -1,19 +1,27 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import { pollJob } from '../lib/watch/poll-job.js';
 import type { WatchServices } from '../lib/watch/ports.js';
+import { pollJob } from '../lib/watch/poll-job.js';
 import { type PollEvent, PollEventSchema, type PollResult } from '../lib/workflow/poll-contract.js';
+import { asWorkflowError } from '../lib/workflow/workflow-errors.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 /**
- * The state machine's poll task. Returns when the job is final (or the execution should continue
- * as a new one); otherwise throws `PollIn<n>s`, which the task's Retry turns into the next poll.
+ * The state machine's poll task. Returns the final snapshot when the job succeeded; otherwise
+ * throws an error whose name tells the state machine what comes next (see poll-contract.ts).
  */
 export function createPollHandler(services: () => Promise<WatchServices>) {
   return middy<PollEvent, PollResult>()
     .use(injectLambdaContext(logger))
     .use(parser({ schema: PollEventSchema }))
+    .use({
+      onError: async (request) => {
+        const signal = asWorkflowError(request.error);
+        if (signal !== request.error) logger.error('Poll failed', { error: request.error as Error });
+        request.error = signal;
+      },
+    })
     .handler(async (event) => pollJob(await services(), event));
 }
 

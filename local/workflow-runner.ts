@@ -7,6 +7,23 @@ import type { WorkflowStarter } from '../lib/watch/ports.js';
 import { type ExecutionInput, POLL_INTERVAL_TIERS } from '../lib/workflow/poll-contract.js';
 import type { Clock } from './clock.js';
 
+/**
+ * Invokes a handler as the Lambda service would for Step Functions: a thrown error keeps its name
+ * (the `errorType` Retry and Catch match) and its cause becomes the JSON Lambda reports —
+ * `{"errorType", "errorMessage", "trace"}` — which the definition parses.
+ */
+async function asLambda(invoke: () => Promise<unknown>): Promise<never> {
+  try {
+    return (await invoke()) as never;
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    const reported = new Error(JSON.stringify({ errorType: name, errorMessage: message, trace: [] }));
+    reported.name = name;
+    throw reported;
+  }
+}
+
 /** An entry of the local execution's event log (the library does not export its type). */
 type EventLog = Awaited<ReturnType<ReturnType<StateMachine['run']>['eventLogs']['next']>>['value'] & {
   type: string;
@@ -158,13 +175,10 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         taskResourceLocalHandlers: {
           [WORKFLOW_STATES.poll]: async (payload) => {
             execution.polls += 1;
-            return (await this.options.handlers.poll(payload as never, lambdaContext('poll'))) as never;
+            return asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll')));
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) =>
-            (await this.options.handlers.recordWatchFailure(
-              payload as never,
-              lambdaContext('record-watch-failure'),
-            )) as never,
+            asLambda(() => this.options.handlers.recordWatchFailure(payload as never, lambdaContext('record-watch-failure'))),
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
             (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
         },

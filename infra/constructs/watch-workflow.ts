@@ -5,7 +5,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
+  CONTINUE_AS_NEW_ERROR,
+  JOB_ERROR_NAMES,
   MAX_POLL_ATTEMPTS,
+  POLL_FAILED_ERROR,
   POLL_INTERVAL_TIERS,
   pollAgainErrorName,
   WATCH_FAILED_ERROR,
@@ -24,11 +27,13 @@ export interface WatchWorkflowProps {
 /** State names: the local runner binds handlers to them, tests count transitions by them. */
 export const WORKFLOW_STATES = {
   poll: 'Poll',
-  route: 'Route',
-  continueAsNew: 'ContinueAsNew',
-  returnToParent: 'ReturnToParent',
-  succeeded: 'JobSucceeded',
+  readJobEnding: 'ReadJobEnding',
   jobDidNotSucceed: 'JobDidNotSucceed',
+  readContinuation: 'ReadContinuation',
+  readContinuationRequest: 'ReadContinuationRequest',
+  continueAsNew: 'ContinueAsNew',
+  readContinuationFailure: 'ReadContinuationFailure',
+  continuationDidNotSucceed: 'ContinuationDidNotSucceed',
   recordWatchFailure: 'RecordWatchFailure',
   watchFailed: 'WatchFailed',
 } as const;
@@ -47,11 +52,14 @@ const LAMBDA_TRANSIENT_ERRORS = [
  *
  * The loop is the poll task's own Retry: while the job runs, the poll function throws
  * `PollIn<n>s` and the matching retrier waits n seconds and invokes it again — one state
- * transition per poll. When the job is final the function returns, and a Choice ends the
- * execution as the job ended (Succeed with the snapshot, or Fail with JobFailed, JobCancelled,
- * JobLost or JobTimedOut). Before the 25,000-event history limit the function returns
- * `continue`, and the watch carries on in a nested execution (`startExecution.sync:2`), whose
- * result flows back up, so a parent waiting with `.sync` still gets the final outcome.
+ * transition per poll. The Poll state is also the end state: when the job SUCCEEDED the function
+ * returns the final snapshot and the execution succeeds with it, so a successful watch costs
+ * exactly one transition per poll. A job that ended otherwise is thrown as `JobFailed`,
+ * `JobCancelled`, `JobLost` or `JobTimedOut`, caught, and the execution fails with that name and
+ * the function's message as cause. Before the 25,000-event history limit the function throws
+ * `ContinueAsNewExecution`, and the watch carries on in a nested execution
+ * (`startExecution.sync:2`) whose outcome becomes this one's, so a parent waiting with `.sync`
+ * still gets the final result.
  */
 export class WatchWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -71,7 +79,6 @@ export class WatchWorkflow extends Construct {
           startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
         },
       }),
-      resultPath: '$.result',
     });
     for (const seconds of POLL_INTERVAL_TIERS) {
       poll.addRetry({
@@ -88,15 +95,64 @@ export class WatchWorkflow extends Construct {
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    // Anything else the function throws is unexpected (a bug, the table throttling): a few
-    // spaced retries, then the Catch records the breakdown on the job.
+    // Unexpected trouble in the function (a throttled table, a bug): a few spaced retries, then
+    // the catch-all below records the breakdown on the job. Named explicitly, never
+    // States.TaskFailed: that would also retry a job's own ending.
     poll.addRetry({
-      errors: [sfn.Errors.TASKS_FAILED],
+      errors: [POLL_FAILED_ERROR],
       interval: Duration.seconds(5),
       maxAttempts: 5,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
+
+    // A job that did not succeed: the Lambda error's cause is {"errorMessage", "errorType", ...} as JSON.
+    const jobDidNotSucceed = new sfn.Pass(this, WORKFLOW_STATES.readJobEnding, {
+      parameters: {
+        'error.$': '$.failure.Error',
+        'lambdaError.$': 'States.StringToJson($.failure.Cause)',
+      },
+    }).next(
+      new sfn.Fail(this, WORKFLOW_STATES.jobDidNotSucceed, {
+        errorPath: '$.error',
+        causePath: '$.lambdaError.errorMessage',
+      }),
+    );
+    poll.addCatch(jobDidNotSucceed, { errors: Object.values(JOB_ERROR_NAMES), resultPath: '$.failure' });
+
+    const continueAsNew = new tasks.StepFunctionsStartExecution(this, WORKFLOW_STATES.continueAsNew, {
+      stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Self', props.stateMachineName),
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      name: sfn.JsonPath.stringAt('$.request.name'),
+      input: sfn.TaskInput.fromJsonPathAt('$.request.input'),
+      // The continuation's output is the final snapshot; it becomes this execution's output.
+      resultSelector: { 'snapshot.$': '$.Output' },
+      outputPath: '$.snapshot',
+    });
+    // The continuation failed (the job did not succeed, or its watch broke): re-raise its ending here.
+    continueAsNew.addCatch(
+      new sfn.Pass(this, WORKFLOW_STATES.readContinuationFailure, {
+        parameters: { 'child.$': 'States.StringToJson($.failure.Cause)' },
+      }).next(
+        new sfn.Fail(this, WORKFLOW_STATES.continuationDidNotSucceed, {
+          errorPath: '$.child.Error',
+          causePath: '$.child.Cause',
+        }),
+      ),
+      { errors: [sfn.Errors.TASKS_FAILED], resultPath: '$.failure' },
+    );
+    poll.addCatch(
+      new sfn.Pass(this, WORKFLOW_STATES.readContinuation, {
+        parameters: { 'lambdaError.$': 'States.StringToJson($.failure.Cause)' },
+      })
+        .next(
+          new sfn.Pass(this, WORKFLOW_STATES.readContinuationRequest, {
+            parameters: { 'request.$': 'States.StringToJson($.lambdaError.errorMessage)' },
+          }),
+        )
+        .next(continueAsNew),
+      { errors: [CONTINUE_AS_NEW_ERROR], resultPath: '$.failure' },
+    );
 
     const recordWatchFailure = new tasks.LambdaInvoke(this, WORKFLOW_STATES.recordWatchFailure, {
       lambdaFunction: props.recordWatchFailureFunction,
@@ -108,52 +164,13 @@ export class WatchWorkflow extends Construct {
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    const watchFailed = new sfn.Fail(this, WORKFLOW_STATES.watchFailed, {
-      error: WATCH_FAILED_ERROR,
-      causePath: '$.failure.Cause',
-    });
     // The failure lands beside the original input, so the recorder knows which job it was.
-    poll.addCatch(recordWatchFailure.next(watchFailed), {
-      errors: [sfn.Errors.ALL],
-      resultPath: '$.failure',
-    });
-
-    const continueAsNew = new tasks.StepFunctionsStartExecution(this, WORKFLOW_STATES.continueAsNew, {
-      stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Self', props.stateMachineName),
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      name: sfn.JsonPath.stringAt('$.result.nextName'),
-      input: sfn.TaskInput.fromJsonPathAt('$.result.next'),
-      // The continuation always succeeds with the poll result; this execution decides the ending.
-      resultSelector: {
-        'outcome.$': '$.Output.outcome',
-        'jobId.$': '$.Output.jobId',
-        'job.$': '$.Output.job',
-        'error.$': '$.Output.error',
-        'cause.$': '$.Output.cause',
-        'nextName.$': '$.Output.nextName',
-        'next.$': '$.Output.next',
-      },
-      resultPath: '$.result',
-    });
-
-    const route = new sfn.Choice(this, WORKFLOW_STATES.route)
-      .when(sfn.Condition.stringEquals('$.result.outcome', 'continue'), continueAsNew)
-      .when(
-        sfn.Condition.and(
-          sfn.Condition.isPresent('$.isContinuation'),
-          sfn.Condition.booleanEquals('$.isContinuation', true),
-        ),
-        new sfn.Succeed(this, WORKFLOW_STATES.returnToParent, { outputPath: '$.result' }),
-      )
-      .when(
-        sfn.Condition.isNotNull('$.result.error'),
-        new sfn.Fail(this, WORKFLOW_STATES.jobDidNotSucceed, {
-          errorPath: '$.result.error',
-          causePath: '$.result.cause',
-        }),
-      )
-      .otherwise(new sfn.Succeed(this, WORKFLOW_STATES.succeeded, { outputPath: '$.result.job' }));
-    continueAsNew.next(route);
+    poll.addCatch(
+      recordWatchFailure.next(
+        new sfn.Fail(this, WORKFLOW_STATES.watchFailed, { error: WATCH_FAILED_ERROR, causePath: '$.failure.Cause' }),
+      ),
+      { errors: [sfn.Errors.ALL], resultPath: '$.failure' },
+    );
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -161,7 +178,7 @@ export class WatchWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(poll.next(route)),
+      definitionBody: sfn.DefinitionBody.fromChainable(poll),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       comment: 'jobwatch: polls one vendor job until it is final (Retry is the poll loop)',

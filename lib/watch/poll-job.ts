@@ -31,6 +31,7 @@ import {
   type PollResult,
   pollAgainErrorName,
 } from '../workflow/poll-contract.js';
+import { ContinueAsNewError, JobEndedError } from '../workflow/workflow-errors.js';
 import { adapterContextFor, watchedJob } from './adapter-context.js';
 import type { WatchServices } from './ports.js';
 import { registerWatch } from './start-watch.js';
@@ -107,26 +108,19 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   if (isFinal(latest.status)) return finish(services, input, latest);
 
   if (historyBudgetSpent(input, event.execution.startTime, now)) {
+    const continuation = input.continuation + 1;
     const next: ExecutionInput = {
       jobId: latest.jobId,
-      continuation: input.continuation + 1,
+      continuation,
       isContinuation: true,
       callback: input.callback ?? null,
       ...(input.maxHistoryEvents ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
     };
-    services.logger.info('Continuing the watch in a new execution', {
-      jobId: latest.jobId,
-      continuation: next.continuation,
+    services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation });
+    throw new ContinueAsNewError({
+      name: `${latest.jobId}-c${continuation}`,
+      input: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
     });
-    return {
-      outcome: 'continue',
-      jobId: latest.jobId,
-      job: null,
-      error: null,
-      cause: null,
-      nextName: `${latest.jobId}-c${next.continuation}`,
-      next: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
-    };
   }
 
   const decision = nextPollDelay({
@@ -261,12 +255,15 @@ function pollBounds(connection: Connection, job: Job): PollBounds {
   return { minIntervalSeconds: jobMin, maxIntervalSeconds: Math.max(jobMin, jobMax) };
 }
 
-/** The final answer to the state machine, after resuming a task-token caller if there is one. */
+/**
+ * The final answer to the state machine, after resuming a task-token caller if there is one:
+ * the snapshot when the job SUCCEEDED, else a {@link JobEndedError} named after the ending.
+ */
 async function finish(services: WatchServices, input: ExecutionInput, job: Job): Promise<PollResult> {
   const errorName =
     job.status === 'SUCCEEDED'
       ? null
-      : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? 'JobFailed');
+      : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? JOB_ERROR_NAMES.FAILED);
   const cause = errorName ? describeEnding(job) : null;
   const publicJob = toPublicJob(job);
   const taskToken = input.callback?.taskToken;
@@ -279,15 +276,8 @@ async function finish(services: WatchServices, input: ExecutionInput, job: Job):
       services.logger.warn('Could not resume the caller', { jobId: job.jobId, error: describeError(error) });
     }
   }
-  return {
-    outcome: 'final',
-    jobId: job.jobId,
-    job: publicJob,
-    error: errorName,
-    cause,
-    nextName: null,
-    next: null,
-  };
+  if (errorName) throw new JobEndedError(errorName, cause ?? errorName);
+  return publicJob;
 }
 
 /** A one-line cause for a job that did not succeed, for Fail states and task-token callers. */

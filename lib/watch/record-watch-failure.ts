@@ -10,7 +10,8 @@ import type { WatchServices } from './ports.js';
  */
 export async function recordWatchFailure(services: WatchServices, event: WatchFailureEvent): Promise<void> {
   const jobId = event.input.jobId;
-  const message = `Watch stopped: ${event.failure.Error}${event.failure.Cause ? `: ${event.failure.Cause.slice(0, 500)}` : ''}`;
+  const cause = readLambdaCause(event.failure.Cause);
+  const message = `Watch stopped: ${event.failure.Error}${cause ? `: ${cause.slice(0, 500)}` : ''}`;
   services.logger.error('Watch failed', { jobId, error: event.failure.Error });
   if (!jobId) return;
   try {
@@ -19,4 +20,16 @@ export async function recordWatchFailure(services: WatchServices, event: WatchFa
     if (error instanceof JobNotFoundError) return;
     throw error;
   }
+}
+
+/** A Lambda error's cause is `{"errorMessage", "errorType", ...}` as JSON; other causes are text. */
+function readLambdaCause(cause: string | null | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a plain cause.
+  }
+  return cause;
 }

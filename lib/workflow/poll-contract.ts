@@ -39,6 +39,13 @@ export const JOB_ERROR_NAMES = {
 } as const;
 export const WATCH_FAILED_ERROR = 'WatchFailed';
 
+/** Thrown (with the next execution's name and input as JSON message) to continue as a new execution. */
+export const CONTINUE_AS_NEW_ERROR = 'ContinueAsNewExecution';
+/** Unexpected trouble inside the poll function (a throttled table, a bug): retried a few times, then recorded. */
+export const POLL_FAILED_ERROR = 'PollFailedUnexpectedly';
+/** The watch cannot go on (its job record is gone, its input is invalid): recorded at once, not retried. */
+export const WATCH_CANNOT_CONTINUE_ERROR = 'WatchCannotContinue';
+
 /**
  * What an execution is started with. Either `jobId` (the API created the job first) or
  * `connection` + `job` (a parent state machine or an event asks directly; the first poll creates
@@ -66,17 +73,19 @@ export const PollEventSchema = z.object({
 });
 export type PollEvent = z.infer<typeof PollEventSchema>;
 
-/** What the poll function returns when it does not ask to poll again. Every key is always present (Choice and ResultSelector paths must exist). */
-export interface PollResult {
-  outcome: 'final' | 'continue';
-  jobId: string;
-  job: Record<string, unknown> | null;
-  /** One of JOB_ERROR_NAMES when the job ended other than SUCCEEDED, else null. */
-  error: string | null;
-  cause: string | null;
-  /** For `continue`: the next execution's name and input. */
-  nextName: string | null;
-  next: Record<string, unknown> | null;
+/**
+ * How a poll ends, as the state machine sees it:
+ * - it returns the final snapshot when the job SUCCEEDED (the Poll state is the end state, so a
+ *   successful watch costs exactly one transition per poll);
+ * - it throws `PollIn<n>s` to poll again, `JobFailed` / `JobCancelled` / `JobLost` /
+ *   `JobTimedOut` (message: the cause) when the job ended otherwise, or `ContinueAsNewExecution`
+ *   (message: `ContinuationRequest` as JSON) before the history limit.
+ */
+export type PollResult = Record<string, unknown>;
+
+export interface ContinuationRequest {
+  name: string;
+  input: Record<string, unknown>;
 }
 
 /** The payload of the state that records a watch that broke down (Catch of the poll task). */

@@ -1,0 +1,54 @@
+import { ParseError } from '@aws-lambda-powertools/parser';
+import { ConcurrentUpdateError, JobNotFoundError, JobwatchError } from '../jobs/errors.js';
+import {
+  CONTINUE_AS_NEW_ERROR,
+  type ContinuationRequest,
+  JOB_ERROR_NAMES,
+  POLL_FAILED_ERROR,
+  POLL_INTERVAL_TIERS,
+  pollAgainErrorName,
+  WATCH_CANNOT_CONTINUE_ERROR,
+} from './poll-contract.js';
+
+/**
+ * Errors the poll function throws on purpose: their names are how it tells the state machine
+ * what to do next (the Retry and Catch rules match them).
+ */
+export class WorkflowSignal extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** The job ended other than SUCCEEDED: the execution fails with this name and cause. */
+export class JobEndedError extends WorkflowSignal {}
+
+/** Continue the watch in a new execution (message: the request as JSON, read by the state machine). */
+export class ContinueAsNewError extends WorkflowSignal {
+  constructor(request: ContinuationRequest) {
+    super(CONTINUE_AS_NEW_ERROR, JSON.stringify(request));
+  }
+}
+
+const SIGNAL_NAMES: ReadonlySet<string> = new Set([
+  ...POLL_INTERVAL_TIERS.map(pollAgainErrorName),
+  ...Object.values(JOB_ERROR_NAMES),
+  CONTINUE_AS_NEW_ERROR,
+]);
+
+/**
+ * What the state machine should see for an error leaving the poll function. Signals pass as they
+ * are; trouble that can only get worse (invalid input, the job record gone) stops the watch at
+ * once; anything else is renamed `PollFailedUnexpectedly` so a bounded Retry handles it. This
+ * keeps the Retry rules from matching a job's own ending, which must never be retried.
+ */
+export function asWorkflowError(error: unknown): Error {
+  if (error instanceof Error && SIGNAL_NAMES.has(error.name)) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const permanent =
+    error instanceof ParseError ||
+    error instanceof JobNotFoundError ||
+    (error instanceof JobwatchError && !error.retryable && !(error instanceof ConcurrentUpdateError) && error.name !== 'ConfigurationError');
+  return new WorkflowSignal(permanent ? WATCH_CANNOT_CONTINUE_ERROR : POLL_FAILED_ERROR, message);
+}
