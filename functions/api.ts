@@ -3,21 +3,13 @@ import middy from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE, problemFor } from '../lib/api/problem.js';
-import * as routes from '../lib/api/routes.js';
+import { buildOpenApiDocument } from '../lib/api/openapi.js';
+import { API_ROUTES } from '../lib/api/route-table.js';
+import { json } from '../lib/api/routes.js';
 import type { WatchServices } from '../lib/watch/ports.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
-type Handler = (services: WatchServices, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-const ROUTES: Array<{ method: Method; path: string; handler: Handler }> = [
-  { method: 'POST', path: '/jobs', handler: routes.startJob },
-  { method: 'GET', path: '/jobs', handler: routes.listJobs },
-  { method: 'GET', path: '/jobs/{id}', handler: routes.getJob },
-  { method: 'GET', path: '/jobs/{id}/history', handler: routes.jobHistory },
-  { method: 'POST', path: '/jobs/{id}/cancel', handler: routes.cancelJob },
-  { method: 'GET', path: '/connections', handler: routes.listConnections },
-  { method: 'GET', path: '/health', handler: routes.health },
-];
+const OPENAPI_DOCUMENT = buildOpenApiDocument(API_ROUTES, '1');
 
 /**
  * The HTTP API: API Gateway (REST, proxy) in AWS, the local server locally. Domain code throws;
@@ -25,11 +17,14 @@ const ROUTES: Array<{ method: Method; path: string; handler: Handler }> = [
  */
 export function createApiHandler(services: () => Promise<WatchServices>) {
   const router = httpRouterHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(
-    ROUTES.map((route) => ({
-      method: route.method,
-      path: route.path,
-      handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
-    })),
+    [
+      ...API_ROUTES.map((route) => ({
+        method: route.method as Method,
+        path: route.path,
+        handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
+      })),
+      { method: 'GET' as Method, path: '/openapi.json', handler: async () => json(200, OPENAPI_DOCUMENT) },
+    ],
   );
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { JobSchema } from '../jobs/job.js';
+import { PROBLEM_TYPES } from './problem.js';
+import type { ApiRoute } from './route-table.js';
+
+/** The job as the API shows it: the stored schema minus the fields that stay inside. */
+const PublicJobSchema = JobSchema.omit({ adapterState: true, requestHash: true, progressAnchor: true });
+
+const ProblemSchema = z.object({
+  type: z.enum(Object.values(PROBLEM_TYPES) as [string, ...string[]]),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.string()).optional(),
+});
+
+const COMPONENTS: Record<string, z.ZodType> = {
+  Job: PublicJobSchema,
+  JobPage: z.object({ items: z.array(PublicJobSchema), next: z.string().optional() }),
+  Cancel: z.object({ job: PublicJobSchema, vendorCancelled: z.boolean(), message: z.string() }),
+  Connections: z.object({ items: z.array(z.object({ name: z.string(), vendor: z.string() })) }),
+  Health: z.object({ status: z.literal('ok') }),
+  Problem: ProblemSchema,
+};
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route table and the same zod schemas
+ * that validate requests — never written by hand.
+ *
+ * @example buildOpenApiDocument(API_ROUTES, '0.1.0').paths['/jobs'].post.operationId // 'startWatch'
+ */
+export function buildOpenApiDocument(routes: readonly ApiRoute[], version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const parameters: unknown[] = [];
+    for (const name of route.path.match(/\{(\w+)\}/g) ?? []) {
+      parameters.push({ name: name.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } });
+    }
+    if (route.query) {
+      const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      }
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema
+          ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${response.schema}` } } } }
+          : {}),
+      };
+    }
+    responses.default = {
+      description: 'A problem (RFC 9457): 400 invalid request, 404 not found, 409 conflict, 413 too large, 5xx',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    };
+    paths[route.path] ??= {};
+    const pathItem = paths[route.path] as Record<string, unknown>;
+    pathItem[route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body
+        ? { requestBody: { required: route.method === 'POST' && route.operationId === 'startWatch', content: { 'application/json': { schema: jsonSchema(route.body) } } } }
+        : {}),
+      responses,
+      security: [{ sigv4: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'jobwatch',
+      version,
+      description: "Watch jobs running in vendors' media systems until they end.",
+    },
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, jsonSchema(schema)])),
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (API Gateway IAM auth)' },
+      },
+    },
+  };
+}

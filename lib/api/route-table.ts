@@ -1,0 +1,90 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import { WatchRequestSchema } from '../watch/watch-request.js';
+import type { WatchServices } from '../watch/ports.js';
+import * as routes from './routes.js';
+
+export type RouteHandler = (services: WatchServices, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** API Gateway style: `{id}` for a path parameter. */
+  path: string;
+  operationId: string;
+  summary: string;
+  handler: RouteHandler;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Status codes this route answers besides the problem documents every route may send. */
+  responses: Record<number, { description: string; schema?: 'Job' | 'JobPage' | 'Cancel' | 'Connections' | 'Health' | 'OpenApi' }>;
+}
+
+/**
+ * Every route of the HTTP API, once: the router serves this table and the OpenAPI document is
+ * generated from it, so the two cannot disagree.
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'POST',
+    path: '/jobs',
+    operationId: 'startWatch',
+    summary: 'Start watching a vendor job (idempotent)',
+    handler: routes.startJob,
+    body: WatchRequestSchema,
+    responses: {
+      202: { description: 'Watching started', schema: 'Job' },
+      200: { description: 'The same watch already existed', schema: 'Job' },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/jobs',
+    operationId: 'listJobs',
+    summary: 'List jobs, newest change first',
+    handler: routes.listJobs,
+    query: routes.ListQuerySchema,
+    responses: { 200: { description: 'A page of jobs', schema: 'JobPage' } },
+  },
+  {
+    method: 'GET',
+    path: '/jobs/{id}',
+    operationId: 'getJob',
+    summary: 'The latest snapshot of a job (ETag, Retry-After)',
+    handler: routes.getJob,
+    responses: { 200: { description: 'The job', schema: 'Job' }, 304: { description: 'Not modified' } },
+  },
+  {
+    method: 'GET',
+    path: '/jobs/{id}/history',
+    operationId: 'jobHistory',
+    summary: 'Snapshots of a job, oldest first',
+    handler: routes.jobHistory,
+    query: routes.PageQuerySchema,
+    responses: { 200: { description: 'A page of snapshots', schema: 'JobPage' } },
+  },
+  {
+    method: 'POST',
+    path: '/jobs/{id}/cancel',
+    operationId: 'cancelJob',
+    summary: 'Cancel a job at the vendor where possible, and stop watching it',
+    handler: routes.cancelJob,
+    body: routes.CancelBodySchema,
+    responses: { 200: { description: 'The job after the cancel', schema: 'Cancel' } },
+  },
+  {
+    method: 'GET',
+    path: '/connections',
+    operationId: 'listConnections',
+    summary: 'Configured connections (names and vendors only)',
+    handler: routes.listConnections,
+    responses: { 200: { description: 'Connections', schema: 'Connections' } },
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    operationId: 'health',
+    summary: 'Liveness',
+    handler: routes.health,
+    responses: { 200: { description: 'Alive', schema: 'Health' } },
+  },
+];
