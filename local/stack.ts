@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../functions/api.js';
 import { createExecutionEndedHandler } from '../functions/execution-ended.js';
 import { createPollHandler } from '../functions/poll.js';
@@ -18,7 +19,7 @@ import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.j
 import { LocalEventBus } from './event-bus.js';
 import { LocalCallbacks } from './local-callbacks.js';
 import type { LocalConfig } from './local-config.js';
-import { LocalWorkflowRunner } from './workflow-runner.js';
+import { type LocalWorkflowHandlers, LocalWorkflowRunner } from './workflow-runner.js';
 
 export interface LocalStackOptions {
   config: LocalConfig;
@@ -30,6 +31,15 @@ export interface LocalStackOptions {
   /** Keep execution event logs (for transition counting in tests). */
   keepEventLogs?: boolean;
   random?: () => number;
+  /**
+   * Run another polling design on the same stack (the benchmark's classic poller): its own
+   * definition and poll handler, built from the stack's services.
+   */
+  workflow?: {
+    definition: object;
+    createPollHandler: (services: () => Promise<WatchServices>) => LocalWorkflowHandlers['poll'];
+    waitSeconds?: Record<string, number>;
+  };
 }
 
 export interface LocalStack {
@@ -39,6 +49,8 @@ export interface LocalStack {
   bus: LocalEventBus;
   callbacks: LocalCallbacks;
   clock: Clock;
+  /** The document client the store uses (benchmarks count its writes with a middleware). */
+  dynamo: DynamoDBDocumentClient;
   close(): Promise<void>;
 }
 
@@ -68,7 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger.error('Event rule target failed', { detailType: event['detail-type'], error: error as Error }),
   );
   const callbacks = new LocalCallbacks();
-  const definition = await loadWatchDefinition();
+  const definition = options.workflow?.definition ?? (await loadWatchDefinition());
 
   // The runner needs the services (for its handlers) and the services need the runner (to start
   // executions): tie the knot through this holder.
@@ -83,8 +95,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     definition,
     clock,
     keepEventLogs: options.keepEventLogs,
+    waitSeconds: options.workflow?.waitSeconds,
     handlers: {
-      poll: createPollHandler(getServices) as never,
+      poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
       recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
     },
     // The deployed app's rule on execution status changes, with the EventBridge envelope it sends.
@@ -139,6 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bus,
     callbacks,
     clock,
+    dynamo: documentClient,
     close: async () => {
       closing = true;
       runner.abortAll();

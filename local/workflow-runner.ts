@@ -68,6 +68,8 @@ export interface LocalWorkflowRunnerOptions {
   stateMachineName?: string;
   /** Keep each execution's event log (tests read it; a long benchmark does not need it). */
   keepEventLogs?: boolean;
+  /** Wait states' durations in clock seconds, by state name (definitions with Wait states). */
+  waitSeconds?: Record<string, number>;
 }
 
 /**
@@ -182,6 +184,9 @@ export class LocalWorkflowRunner implements WorkflowStarter {
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
             (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
         },
+        waitTimeOverrides: Object.fromEntries(
+          Object.entries(this.options.waitSeconds ?? {}).map(([state, seconds]) => [state, seconds * msPerSecond]),
+        ),
         retryIntervalOverrides: {
           // One entry per retrier, in definition order: the poll tiers, Lambda hiccups, then anything else.
           [WORKFLOW_STATES.poll]: [

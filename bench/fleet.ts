@@ -1,0 +1,174 @@
+import type { VendorName } from '../lib/jobs/job.js';
+import type { Clock } from '../local/clock.js';
+import { AdmiralCloudSimulator } from '../local/simulators/admiralcloud/index.js';
+import { AvidCtmsSimulator } from '../local/simulators/avid-ctms/index.js';
+import type { TimelineStep } from '../local/simulators/timeline.js';
+import { VdgSenseSimulator, vdgTime } from '../local/simulators/vdg-sense/index.js';
+
+/** How a job's progress moves (the shapes that make polling hard). */
+export type ProgressProfile = 'steady' | 'bursty' | 'stalling' | 'none';
+
+export interface FleetJobSpec {
+  vendor: VendorName;
+  profile: ProgressProfile;
+  /** Clock seconds after the benchmark starts that the vendor starts the job. */
+  startsAt: number;
+  durationSeconds: number;
+}
+
+export interface FleetJob extends FleetJobSpec {
+  reference: Record<string, unknown>;
+  /** Clock ms at which the vendor finishes the job. */
+  vendorEndsAt: number;
+}
+
+/** A small seeded generator, so every run benchmarks the same fleet. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** What each simulated vendor can do: which progress shapes its wire format can express. */
+const VENDOR_PROFILES: Record<string, readonly ProgressProfile[]> = {
+  'avid-ctms': ['steady', 'bursty', 'stalling'],
+  'vdg-sense': ['steady', 'bursty'],
+  admiralcloud: ['steady', 'none'],
+};
+
+/**
+ * The benchmark fleet: durations log-uniform between one minute and `maxHours`, starts spread
+ * over the first ten minutes, vendors in turn, each with the progress shapes it can show.
+ */
+export function planFleet(options: { jobs: number; maxHours: number; seed: number; vendors: VendorName[] }): FleetJobSpec[] {
+  const random = seededRandom(options.seed);
+  const minSeconds = 60;
+  const maxSeconds = options.maxHours * 3600;
+  return Array.from({ length: options.jobs }, (_, index) => {
+    const vendor = options.vendors[index % options.vendors.length] as VendorName;
+    const profiles = VENDOR_PROFILES[vendor] ?? ['steady'];
+    const roll = random();
+    const profile: ProgressProfile =
+      profiles.length === 1 ? (profiles[0] as ProgressProfile) : roll < 0.6 ? (profiles[0] as ProgressProfile) : (profiles[1 + Math.floor(random() * (profiles.length - 1))] as ProgressProfile);
+    return {
+      vendor,
+      profile,
+      startsAt: Math.round(random() * 600),
+      durationSeconds: Math.round(minSeconds * (maxSeconds / minSeconds) ** random()),
+    };
+  });
+}
+
+/** Progress over time for a shape: [seconds after start, percent] pairs ending at (duration, 100). */
+export function progressCurve(profile: ProgressProfile, durationSeconds: number, random: () => number): Array<[number, number]> {
+  switch (profile) {
+    case 'steady':
+      return [
+        [0, 0],
+        [durationSeconds, 100],
+      ];
+    case 'bursty': {
+      // Progress moves in 4–8 jumps at irregular times, flat in between.
+      const jumps = 4 + Math.floor(random() * 5);
+      const times = Array.from({ length: jumps }, () => random() * durationSeconds).sort((a, b) => a - b);
+      const points: Array<[number, number]> = [[0, 0]];
+      times.forEach((time, index) => {
+        const before = points[points.length - 1]?.[1] ?? 0;
+        points.push([time, before]);
+        points.push([time + 1, Math.round(((index + 1) / (jumps + 1)) * 100)]);
+      });
+      points.push([durationSeconds - 1, points[points.length - 1]?.[1] ?? 0]);
+      points.push([durationSeconds, 100]);
+      return points;
+    }
+    case 'stalling': {
+      // Steady, then no progress at all for a third of the run, then steady again.
+      const stallFrom = durationSeconds * 0.3;
+      const stallTo = durationSeconds * 0.63;
+      return [
+        [0, 0],
+        [stallFrom, 40],
+        [stallTo, 40],
+        [durationSeconds, 100],
+      ];
+    }
+    case 'none':
+      return [
+        [0, 0],
+        [durationSeconds, 100],
+      ];
+  }
+}
+
+export interface FleetSimulators {
+  'avid-ctms': AvidCtmsSimulator;
+  'vdg-sense': VdgSenseSimulator;
+  admiralcloud: AdmiralCloudSimulator;
+}
+
+export function createFleetSimulators(clock: Clock): FleetSimulators {
+  return {
+    'avid-ctms': new AvidCtmsSimulator({ clock, auth: 'static-token' }),
+    'vdg-sense': new VdgSenseSimulator({ clock }),
+    admiralcloud: new AdmiralCloudSimulator({ clock }),
+  };
+}
+
+/** Creates the fleet's jobs at the vendors, scripted from now, and returns what to watch. */
+export function createFleetJobs(simulators: FleetSimulators, specs: FleetJobSpec[], clock: Clock, seed: number): FleetJob[] {
+  const random = seededRandom(seed + 1);
+  const origin = clock.now();
+  return specs.map((spec) => {
+    const curve = progressCurve(spec.profile, spec.durationSeconds, random);
+    const reference = createAtVendor(simulators, spec, curve);
+    return { ...spec, reference, vendorEndsAt: origin + (spec.startsAt + spec.durationSeconds) * 1000 };
+  });
+}
+
+function createAtVendor(simulators: FleetSimulators, spec: FleetJobSpec, curve: Array<[number, number]>): Record<string, unknown> {
+  const offset = spec.startsAt;
+  const end = offset + spec.durationSeconds;
+  switch (spec.vendor) {
+    case 'avid-ctms': {
+      const running = { text: 'Processing', code: 'CTMS/RUNNING' };
+      const steps = [
+        { at: 0, progress: 0, state: { lifecycle: 'pending' as const, state: { text: 'Waiting', code: 'CTMS/PENDING' } } },
+        ...curve.slice(0, -1).map(([at, progress]) => ({ at: offset + at, progress, state: { lifecycle: 'running' as const, state: running } })),
+        { at: end, progress: 100, state: { lifecycle: 'finished' as const, state: { text: 'Done', code: 'CTMS/FINISHED' } } },
+      ];
+      return simulators['avid-ctms'].createCommand({ steps });
+    }
+    case 'vdg-sense': {
+      const footageStart = Date.UTC(2024, 0, 19, 10, 0, 0);
+      const steps: TimelineStep<'PENDING' | 'SYNCING' | 'COMPLETED'>[] = [
+        { at: 0, progress: 0, state: 'PENDING' },
+        ...curve.slice(0, -1).map(([at, progress]) => ({ at: offset + at, progress, state: 'SYNCING' as const })),
+        { at: end, progress: 100, state: 'COMPLETED' },
+      ];
+      const path = `D:\\Exports\\bench-${Math.round(random01() * 1e9)}`;
+      const device = { serverId: 'srv-1', deviceId: `cam-${Math.round(random01() * 1e9)}`, startTime: vdgTime(footageStart), endTime: vdgTime(footageStart + 60_000) };
+      const exportId = simulators['vdg-sense'].createExport({ path, devices: [{ ...device, steps }] });
+      return { exportId, path, devices: [device] };
+    }
+    case 'admiralcloud': {
+      const jobId = simulators.admiralcloud.createJob({
+        parts: [{ durationSeconds: spec.durationSeconds, startAfterSeconds: offset }],
+        listed: spec.profile !== 'none',
+      });
+      return { jobId };
+    }
+    default:
+      throw new Error(`No fleet factory for ${spec.vendor}`);
+  }
+}
+
+let counter = 0;
+function random01(): number {
+  counter += 1;
+  return (counter * 0.6180339887) % 1;
+}
