@@ -25,3 +25,22 @@ export function scaledClock(speed: number): Clock {
     realMsPerSecond: 1000 / speed,
   };
 }
+
+/** A clock that only moves when told to: tests reach every step of a scripted job deterministically. */
+export interface ManualClock extends Clock {
+  advance(seconds: number): void;
+}
+
+/**
+ * @example const clock = manualClock(); clock.advance(90); // 90 clock seconds later
+ */
+export function manualClock(start = Date.UTC(2024, 0, 19, 12, 0, 0)): ManualClock {
+  let now = start;
+  return {
+    now: () => now,
+    realMsPerSecond: 1000,
+    advance(seconds: number) {
+      now += seconds * 1000;
+    },
+  };
+}

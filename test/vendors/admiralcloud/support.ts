@@ -7,7 +7,7 @@ import {
   admiralcloudAdapter,
 } from '../../../lib/vendors/admiralcloud/index.js';
 import type { AdapterContext, CancelOutcome, WatchedJob } from '../../../lib/vendors/vendor-adapter.js';
-import type { Clock } from '../../../local/clock.js';
+import { type Clock, type ManualClock, manualClock as sharedManualClock } from '../../../local/clock.js';
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -17,19 +17,8 @@ export function jsonFixture(name: string): unknown {
   return JSON.parse(fixture(name));
 }
 
-/** A clock the test moves by hand. */
-export function manualClock(
-  start = Date.UTC(2024, 5, 3, 9, 0, 0),
-): Clock & { advance(seconds: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    realMsPerSecond: 1000,
-    advance(seconds: number) {
-      now += seconds * 1000;
-    },
-  };
-}
+/** The shared manual clock, starting at this vendor's fixture time. */
+export const manualClock = (start = Date.UTC(2024, 5, 3, 9, 0, 0)): ManualClock => sharedManualClock(start);
 
 export function contextFor(
   baseUrl: string,

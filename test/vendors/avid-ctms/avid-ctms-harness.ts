@@ -7,27 +7,14 @@ import {
   avidCtmsAdapter,
 } from '../../../lib/vendors/avid-ctms/index.js';
 import type { AdapterContext, WatchedJob } from '../../../lib/vendors/vendor-adapter.js';
-import type { Clock } from '../../../local/clock.js';
+import { type Clock, type ManualClock, manualClock as sharedManualClock } from '../../../local/clock.js';
 import {
   AvidCtmsSimulator,
   type AvidCtmsSimulatorOptions,
 } from '../../../local/simulators/avid-ctms/index.js';
 
-/** A clock the test moves by hand, so every lifecycle is reached deterministically. */
-export interface ManualClock extends Clock {
-  advance(seconds: number): void;
-}
-
-export function manualClock(start = Date.UTC(2024, 4, 1, 9, 0, 0)): ManualClock {
-  let now = start;
-  return {
-    now: () => now,
-    realMsPerSecond: 1000,
-    advance(seconds: number) {
-      now += seconds * 1000;
-    },
-  };
-}
+/** The shared manual clock, starting at this vendor's fixture time. */
+export const manualClock = (start = Date.UTC(2024, 4, 1, 9, 0, 0)): ManualClock => sharedManualClock(start);
 
 export interface Harness {
   clock: ManualClock;
