@@ -167,7 +167,10 @@ export class WatchWorkflow extends Construct {
     // The failure lands beside the original input, so the recorder knows which job it was.
     poll.addCatch(
       recordWatchFailure.next(
-        new sfn.Fail(this, WORKFLOW_STATES.watchFailed, { error: WATCH_FAILED_ERROR, causePath: '$.failure.Cause' }),
+        new sfn.Fail(this, WORKFLOW_STATES.watchFailed, {
+          error: WATCH_FAILED_ERROR,
+          causePath: '$.failure.Cause',
+        }),
       ),
       { errors: [sfn.Errors.ALL], resultPath: '$.failure' },
     );
