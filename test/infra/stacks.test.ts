@@ -1,0 +1,183 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.js';
+import { loadWatchDefinition } from '../../infra/local-definition.js';
+import { INDEXES } from '../../lib/store/table-design.js';
+
+const run = promisify(execFile);
+
+/** cdk.json's context, as the CLI passes it: tests must see the template that deploys. */
+const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
+  .context as Record<string, unknown>;
+
+/** Tests skip asset bundling (esbuild of every function); the CLI test below bundles for real. */
+function synthesize(extra: Record<string, unknown> = {}) {
+  const { app, stateful, stateless } = buildApp({
+    ...cdkContext,
+    'aws:cdk:bundling-stacks': [],
+    stage: 'test',
+    ...extra,
+  });
+  app.synth();
+  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
+}
+
+describe('the CDK app', () => {
+  let templates: ReturnType<typeof synthesize>;
+  beforeAll(() => {
+    templates = synthesize();
+  });
+
+  it('passes cdk-nag AwsSolutions (every accepted finding acknowledged with a reason)', () => {
+    // Synthesis throws on any unacknowledged finding; this one ran with the checks on.
+    expect(() => synthesize()).not.toThrow();
+  });
+
+  it('keeps the table on-demand, point-in-time recoverable, retained, with TTL and the store’s indexes', () => {
+    const { stateful } = templates;
+
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Match.arrayWith(
+          Object.values(INDEXES).map((index) => Match.objectLike({ IndexName: index.indexName })),
+        ),
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('runs every function on Node 24, arm64, traced, with a log group that expires', () => {
+    const { stateless } = templates;
+
+    const functions = stateless.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs24.x' },
+    });
+    expect(Object.keys(functions)).toHaveLength(5);
+    for (const resource of Object.values(functions)) {
+      expect(resource.Properties).toMatchObject({
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+    const logGroups = stateless.findResources('AWS::Logs::LogGroup');
+    for (const group of Object.values(logGroups)) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('defines a Standard state machine whose poll Retry is the loop, with named endings and a nested continuation', () => {
+    const { stateless } = templates;
+    const machines = stateless.findResources('AWS::StepFunctions::StateMachine');
+    const [machine] = Object.values(machines);
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+
+    expect(machine?.Properties.StateMachineType).toBe('STANDARD');
+    expect(definition).toContain('PollIn5s');
+    expect(definition).toContain('PollIn1800s');
+    expect(definition).toContain('JobFailed');
+    expect(definition).toContain('ErrorPath');
+    expect(definition).toContain('states:startExecution.sync:2');
+    expect(definition).not.toContain('"ErrorEquals\\":[\\"States.TaskFailed\\"],\\"IntervalSeconds');
+  });
+
+  it('puts IAM authorization on every API method', () => {
+    const { stateless } = templates;
+
+    const methods = stateless.findResources('AWS::ApiGateway::Method');
+    expect(Object.keys(methods).length).toBeGreaterThan(0);
+    for (const method of Object.values(methods)) {
+      if (method.Properties.HttpMethod === 'OPTIONS') continue;
+      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    }
+  });
+
+  it('grants the table by index name, never dynamodb:* nor index/*', () => {
+    const { stateless } = templates;
+
+    const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+    expect(policies).not.toContain('dynamodb:*');
+    expect(policies).not.toContain('/index/*');
+    expect(policies).toContain('/index/byStatus');
+  });
+
+  it('routes "Watch Job Requested" events to the start function, with a dead-letter queue', () => {
+    templates.stateless.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['jobwatch.requests'], 'detail-type': ['Watch Job Requested'] },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+  });
+
+  it('creates a secret per connection and refuses inline credentials', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'jobwatch-infra-'));
+    try {
+      const good = join(directory, 'good.json');
+      const bad = join(directory, 'bad.json');
+      writeFileSync(
+        good,
+        JSON.stringify({
+          connections: [{ name: 'avid-prod', vendor: 'avid-ctms', baseUrl: 'https://mc.example.com/' }],
+        }),
+      );
+      writeFileSync(
+        bad,
+        JSON.stringify({
+          connections: [
+            {
+              name: 'avid-prod',
+              vendor: 'avid-ctms',
+              baseUrl: 'https://mc.example.com/',
+              credentials: { token: 'x' },
+            },
+          ],
+        }),
+      );
+
+      const { stateless } = synthesize({ connectionsFile: good });
+      stateless.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'jobwatch/test/avid-prod' });
+      expect(JSON.stringify(stateless.toJSON())).toContain('credentialsSecret');
+      expect(() => synthesize({ connectionsFile: bad })).toThrow(/credentials belong in Secrets Manager/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('hands the local stack the synthesized definition with every token resolved', async () => {
+    const definition = (await loadWatchDefinition()) as { StartAt: string; States: Record<string, unknown> };
+
+    expect(definition.StartAt).toBe('Poll');
+    expect(JSON.stringify(definition)).not.toMatch(/Fn::|"Ref"/);
+  });
+
+  it('synthesizes offline with the CDK CLI, bundling every function', async () => {
+    const output = mkdtempSync(join(tmpdir(), 'jobwatch-cdk-out-'));
+    try {
+      await run('npx', ['cdk', 'synth', '--quiet', '--output', output], {
+        env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' },
+        timeout: 240_000,
+      });
+      const manifest = JSON.parse(readFileSync(join(output, 'manifest.json'), 'utf8')) as {
+        artifacts: Record<string, unknown>;
+      };
+      expect(Object.keys(manifest.artifacts)).toEqual(
+        expect.arrayContaining(['jobwatch-dev-stateful', 'jobwatch-dev-stateless']),
+      );
+    } finally {
+      rmSync(output, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
