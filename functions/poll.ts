@@ -15,14 +15,16 @@ export function createPollHandler(services: () => Promise<WatchServices>) {
   return middy<PollEvent, PollResult>()
     .use(injectLambdaContext(logger))
     .use(parser({ schema: PollEventSchema }))
-    .use({
-      onError: async (request) => {
-        const signal = asWorkflowError(request.error);
-        if (signal !== request.error) logger.error('Poll failed', { error: request.error as Error });
-        request.error = signal;
-      },
-    })
-    .handler(async (event) => pollJob(await services(), event));
+    .handler(async (event) => {
+      const resolved = await services();
+      try {
+        return await pollJob(resolved, event);
+      } catch (error) {
+        const signal = asWorkflowError(error);
+        if (signal !== error) resolved.logger.error('Poll failed', { error: error as Error });
+        throw signal;
+      }
+    });
 }
 
 export const handler = createPollHandler(awsWatchServices);

@@ -1,12 +1,34 @@
 import { EVENT_SOURCE, type EventPublisher, type JobEvent } from '../lib/events/job-events.js';
 
-/** An event as EventBridge would deliver it to a rule's target (the fields jobwatch uses). */
+/** An event exactly as EventBridge delivers it to a rule's target. */
 export interface BusEvent {
+  version: '0';
   id: string;
   source: string;
   'detail-type': string;
+  account: string;
   time: string;
+  region: string;
+  resources: string[];
   detail: unknown;
+}
+
+let envelopeSequence = 0;
+
+/** Wraps a detail in EventBridge's envelope, for the local stand-ins of rules and targets. */
+export function eventBridgeEnvelope(source: string, detailType: string, detail: unknown, resources: string[] = []): BusEvent {
+  envelopeSequence += 1;
+  return {
+    version: '0',
+    id: `local-${envelopeSequence}`,
+    source,
+    'detail-type': detailType,
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'local',
+    resources,
+    detail,
+  };
 }
 
 export type BusListener = (event: BusEvent) => void | Promise<void>;
@@ -19,7 +41,6 @@ export type BusListener = (event: BusEvent) => void | Promise<void>;
 export class LocalEventBus implements EventPublisher {
   readonly published: BusEvent[] = [];
   private readonly rules: Array<{ detailType?: string; listener: BusListener }> = [];
-  private sequence = 0;
 
   constructor(private readonly onError: (error: unknown, event: BusEvent) => void = () => undefined) {}
 
@@ -39,14 +60,7 @@ export class LocalEventBus implements EventPublisher {
 
   /** Puts any event on the bus, like `aws events put-events` would. */
   async put(source: string, detailType: string, detail: unknown): Promise<void> {
-    this.sequence += 1;
-    const event: BusEvent = {
-      id: `local-${this.sequence}`,
-      source,
-      'detail-type': detailType,
-      time: new Date().toISOString(),
-      detail,
-    };
+    const event = eventBridgeEnvelope(source, detailType, detail);
     this.published.push(event);
     for (const rule of [...this.rules]) {
       if (rule.detailType && rule.detailType !== detailType) continue;

@@ -16,7 +16,7 @@ import type { AdapterLookup, WatchServices } from '../lib/watch/ports.js';
 import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
 import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.js';
-import { LocalEventBus } from './event-bus.js';
+import { eventBridgeEnvelope, LocalEventBus } from './event-bus.js';
 import { LocalCallbacks } from './local-callbacks.js';
 import type { LocalConfig } from './local-config.js';
 import { type LocalWorkflowHandlers, LocalWorkflowRunner } from './workflow-runner.js';
@@ -96,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clock,
     keepEventLogs: options.keepEventLogs,
     waitSeconds: options.workflow?.waitSeconds,
+    onTargetError: (error) => logger.error('Execution-ended target failed', { error: error as Error }),
     handlers: {
       poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
       recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,

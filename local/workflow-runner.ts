@@ -68,6 +68,8 @@ export interface LocalWorkflowRunnerOptions {
   stateMachineName?: string;
   /** Keep each execution's event log (tests read it; a long benchmark does not need it). */
   keepEventLogs?: boolean;
+  /** Told when the execution-ended reaction fails (the stack logs it). */
+  onTargetError?: (error: unknown) => void;
   /** Wait states' durations in clock seconds, by state name (definitions with Wait states). */
   waitSeconds?: Record<string, number>;
 }
@@ -210,7 +212,8 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     );
     void execution.outcome.then(async (outcome) => {
       execution.status = outcome.status;
-      if (outcome.status !== 'SUCCEEDED' && this.options.onExecutionEnded) {
+      if (outcome.status === 'SUCCEEDED' || !this.options.onExecutionEnded) return;
+      try {
         await this.options.onExecutionEnded({
           name,
           status: outcome.status,
@@ -218,6 +221,9 @@ export class LocalWorkflowRunner implements WorkflowStarter {
           error: outcome.error ?? null,
           cause: outcome.cause ?? null,
         });
+      } catch (error) {
+        // As with an EventBridge target, a failing reaction does not touch the execution.
+        this.options.onTargetError?.(error);
       }
     });
     this.executions.set(name, execution);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublicJob } from '../../lib/jobs/job.js';
 import { bulkCommand, runToError, runToSuccess, stayIn } from '../../local/simulators/avid-ctms/index.js';
 import { type AvidStack, startAvidStack } from '../support/avid-stack.js';
+import { waitUntil } from '../support/wait.js';
 
 /**
  * The synthesized state machine, run locally, watching commands on the Avid CTMS simulator over
@@ -227,11 +228,3 @@ describe('watching an Avid CTMS command end to end', () => {
     expect(mine[0]).toMatchObject({ previousStatus: 'UNKNOWN', schemaVersion: '1' });
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

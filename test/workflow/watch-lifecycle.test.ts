@@ -5,6 +5,7 @@ import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../../lib/events/job-events.
 import type { PublicJob } from '../../lib/jobs/job.js';
 import { runToError, runToSuccess, stayIn } from '../../local/simulators/avid-ctms/index.js';
 import { type AvidStack, startAvidStack } from '../support/avid-stack.js';
+import { waitUntil } from '../support/wait.js';
 
 /** Waiting well: continuations, callers resuming, events in, idempotent starts, the cheap loop. */
 describe('the watch lifecycle', () => {
@@ -185,11 +186,3 @@ describe('the watch lifecycle', () => {
     await env.api(`/jobs/${body.jobId}/cancel`, { method: 'POST' });
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
