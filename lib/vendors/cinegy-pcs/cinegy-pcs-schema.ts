@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/*
+ * The vendor's payloads, read leniently: loose objects, nullish fields, and `.catch` on fields
+ * that only feed details, so a surprising type in a side field never hides the task's status.
+ */
+
+const LooseText = z.string().nullish().catch(undefined);
+/** `status` and `result.type` are numbers in the examples and strings in the Swagger schema. */
+const NumberOrText = z.union([z.number(), z.string()]).nullish().catch(undefined);
+
+export const CinegyProgressSchema = z.looseObject({
+  generationTime: z.unknown().optional(),
+  globalMessage: LooseText,
+  globalCurrentProgress: z.unknown().optional(),
+  globalMaxProgress: z.unknown().optional(),
+  localMessage: LooseText,
+  localCurrentProgress: z.unknown().optional(),
+  localMaxProgress: z.unknown().optional(),
+});
+
+export const CinegyResultSchema = z.looseObject({
+  details: LooseText,
+  generationTime: z.unknown().optional(),
+  type: NumberOrText,
+});
+
+/** One task as `tasks/{id}` returns it and `tasks/list` lists it. */
+export const CinegyTaskSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).nullish().catch(undefined),
+  name: LooseText,
+  type: LooseText,
+  creatorName: LooseText,
+  creatorHost: LooseText,
+  creationTime: z.unknown().optional(),
+  modificationTime: z.unknown().optional(),
+  priority: z.number().nullish().catch(undefined),
+  status: NumberOrText,
+  statusDescription: LooseText,
+  metadata: z.record(z.string(), z.unknown()).nullish().catch(undefined),
+  handlerName: LooseText,
+  handlerHost: LooseText,
+  progress: CinegyProgressSchema.nullish().catch(undefined),
+  result: CinegyResultSchema.nullish().catch(undefined),
+});
+export type CinegyTask = z.infer<typeof CinegyTaskSchema>;
+
+/** `tasks/list`: `{ items, totalCount, start, limit }`. Items are checked one by one. */
+export const CinegyTaskListSchema = z.looseObject({
+  items: z.array(z.unknown()),
+  totalCount: z.coerce.number().int().nonnegative().nullish().catch(undefined),
+  start: z.coerce.number().int().nonnegative().nullish().catch(undefined),
+  limit: z.coerce.number().int().nonnegative().nullish().catch(undefined),
+});
+export type CinegyTaskList = z.infer<typeof CinegyTaskListSchema>;
+
+/**
+ * A task, or `undefined` when the value is not one: an object with at least an `id` or a `status`.
+ *
+ * @example readTask({ id: 'a', status: 0 })?.status // 0
+ */
+export function readTask(value: unknown): CinegyTask | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const parsed = CinegyTaskSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const task = parsed.data;
+  if (task.id == null && task.status == null) return undefined;
+  return task;
+}

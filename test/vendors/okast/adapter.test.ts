@@ -1,0 +1,398 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VendorTransportError } from '../../../lib/jobs/errors.js';
+import { clearOkastListCache } from '../../../lib/vendors/okast/index.js';
+import { type ManualClock, manualClock } from '../../../local/clock.js';
+import { OkastSimulator, type OkastSimulatorOptions } from '../../../local/simulators/okast/index.js';
+import { contextFor, errorOf, seedEntries, WatchedIngest } from './support.js';
+
+const START = Date.UTC(2024, 0, 19, 12, 0, 0);
+
+describe('Okast adapter against the simulator', () => {
+  let simulator: OkastSimulator;
+  let clock: ManualClock;
+  let baseUrl: string;
+
+  async function startSimulator(options: OkastSimulatorOptions = {}): Promise<void> {
+    clock = manualClock(START);
+    simulator = new OkastSimulator({ clock, ...options });
+    baseUrl = await simulator.start();
+  }
+
+  function context(options: Record<string, unknown> = {}) {
+    return contextFor(
+      baseUrl,
+      simulator.credentials,
+      { ...simulator.connectionOptions(), ...options },
+      clock,
+    );
+  }
+
+  function statusRequests(): number {
+    return simulator.server.requests.filter((request) => request.path.endsWith('/_getIngestStatus.php'))
+      .length;
+  }
+
+  beforeEach(async () => {
+    clearOkastListCache();
+    await startSimulator();
+  });
+
+  afterEach(async () => {
+    await simulator.close();
+  });
+
+  it('follows a demo ingest through its in-progress statuses to DONE', async () => {
+    // Prepare
+    const reference = simulator.createDemoJob(60);
+    const watched = new WatchedIngest(reference, new Date(clock.now()));
+    const okast = context();
+
+    // Act
+    const pending = await watched.poll(okast);
+    clock.advance(10);
+    const downloading = await watched.poll(okast);
+    clock.advance(51);
+    const done = await watched.poll(okast);
+
+    // Assess
+    expect(pending).toMatchObject({ status: 'RUNNING', rawStatus: 'PENDING' });
+    expect(pending.progress).toBeUndefined();
+    expect(downloading).toMatchObject({ status: 'RUNNING', rawStatus: 'DOWNLOADING' });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      rawStatus: 'DONE',
+      vendorUpdatedAt: new Date(START + 60_000).toISOString(),
+      details: { destinationFolder: reference.destinationFolder, destinationFolderKind: 'queueBottom' },
+      adapterState: { requestTime: '2024-0119 12:00:00', requestedAt: new Date(START).toISOString() },
+    });
+  });
+
+  it("reports ERRORED as a job failure carrying Okast's statusError", async () => {
+    // Prepare
+    const id = simulator.addIngest({ filePath: 'https://s/a.mp4', metadataPath: 'https://s/a.json' });
+    const watched = new WatchedIngest(
+      { filePath: 'https://s/a.mp4', metadataPath: 'https://s/a.json' },
+      new Date(clock.now()),
+    );
+    simulator.fail(id, 'Metadata file unreachable');
+
+    // Act
+    const observation = await watched.poll(context());
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'FAILED',
+      rawStatus: 'ERRORED',
+      message: 'Metadata file unreachable',
+      error: { message: 'Metadata file unreachable' },
+    });
+  });
+
+  it('finds ingests submitted through _addVideoLink.php, and a re-ingest of a done file fails on its own', async () => {
+    // Prepare
+    const parameters = {
+      filePath: 'https://storage.example.com/news.mp4',
+      metadataPath: 'https://storage.example.com/news.json',
+      destinationFolder: 'f-1',
+      destinationFolderKind: 'queueTop',
+      validate: 'true',
+    };
+    const addUrl = new URL(simulator.addVideoLinkPath, baseUrl);
+    const authorization = `Basic ${Buffer.from(`${simulator.credentials.username}:${simulator.credentials.password}`).toString('base64')}`;
+    const submit = () =>
+      fetch(addUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+        body: new URLSearchParams(parameters).toString(),
+      });
+    expect((await submit()).status).toBe(200);
+    const first = new WatchedIngest(parameters, new Date(clock.now()), 'first');
+    clock.advance(120);
+    expect((await submit()).status).toBe(200);
+    const second = new WatchedIngest(parameters, new Date(clock.now()), 'second');
+    clock.advance(10);
+
+    // Act
+    const firstObservation = await first.poll(context());
+    const secondObservation = await second.poll(context());
+
+    // Assess
+    expect(firstObservation).toMatchObject({
+      status: 'SUCCEEDED',
+      details: { destinationFolderKind: 'queueTop', sameFileIngests: 2 },
+    });
+    expect(secondObservation).toMatchObject({
+      status: 'FAILED',
+      error: { message: 'File already exists in database' },
+      adapterState: { requestTime: '2024-0119 12:02:00' },
+    });
+  });
+
+  it('serves the published list as is and matches the right entry among repeats', async () => {
+    // Prepare
+    simulator.loadEntries(seedEntries());
+    const watched = new WatchedIngest(
+      {
+        filePath: 'https://my_storage_system/sample_9-16_blurred_background.mp4',
+        metadataPath: 'https://my_storage_system/ingest-okast.json',
+        submittedAt: '2022-10-18T14:22:50Z',
+      },
+      new Date(clock.now()),
+    );
+
+    // Act
+    const observation = await watched.poll(context());
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'FAILED',
+      rawStatus: 'ERRORED',
+      message: 'File already exists in database',
+      adapterState: { requestTime: '2022-1018 14:22:49' },
+      details: { sameFileIngests: 3 },
+    });
+  });
+
+  it('stays with the entry it matched first even when a closer one shows up later', async () => {
+    // Prepare: the request at +1 s is listed only after 50 s; the one at +40 s is seen first.
+    const paths = { filePath: 'https://s/b.mp4', metadataPath: 'https://s/b.json' };
+    const submittedAt = new Date(clock.now());
+    simulator.addIngest(paths, { requestedAt: START + 1000, listedAfterSeconds: 50 });
+    simulator.addIngest(paths, {
+      requestedAt: START + 40_000,
+      steps: [
+        { at: 0, state: { status: 'PROCESSING' } },
+        { at: 100, state: { status: 'DONE' } },
+      ],
+    });
+    const watched = new WatchedIngest(paths, submittedAt);
+    clock.advance(45);
+
+    // Act
+    const first = await watched.poll(context());
+    clock.advance(60);
+    const later = await watched.poll(context());
+
+    // Assess
+    expect(first.adapterState).toMatchObject({ requestTime: '2024-0119 12:00:40' });
+    expect(later).toMatchObject({ status: 'RUNNING', rawStatus: 'PROCESSING' });
+  });
+
+  it('says QUEUED while the ingest is not listed yet, then follows it once it is', async () => {
+    // Prepare
+    const paths = { filePath: 'https://s/c.mp4', metadataPath: 'https://s/c.json' };
+    simulator.addIngest(paths, { listedAfterSeconds: 30 });
+    const watched = new WatchedIngest(paths, new Date(clock.now()));
+
+    // Act
+    const notYet = await watched.poll(context({ notListedGraceSeconds: 120 }));
+    clock.advance(40);
+    const listed = await watched.poll(context({ notListedGraceSeconds: 120 }));
+
+    // Assess
+    expect(notYet).toMatchObject({ status: 'QUEUED', rawStatus: 'not listed' });
+    expect(notYet.message).toContain('LOST if still missing 120 s after 2024-01-19T12:00:00.000Z');
+    expect(listed).toMatchObject({ status: 'RUNNING', rawStatus: 'PROCESSING' });
+  });
+
+  it('gives up with LOST when the ingest is still not listed after the grace period', async () => {
+    // Prepare
+    const watched = new WatchedIngest(
+      { filePath: 'https://s/never.mp4', metadataPath: 'https://s/never.json' },
+      new Date(clock.now()),
+    );
+    const okast = context({ notListedGraceSeconds: 120 });
+
+    // Act
+    const early = await watched.poll(okast);
+    clock.advance(119);
+    const stillWaiting = await watched.poll(okast);
+    clock.advance(1);
+    const lost = await watched.poll(okast);
+
+    // Assess
+    expect(early.status).toBe('QUEUED');
+    expect(stillWaiting).toEqual(early);
+    expect(lost).toMatchObject({ status: 'LOST', rawStatus: 'not listed' });
+    expect(lost.message).toContain('within 120 s of submission');
+  });
+
+  it('reports LOST when the entry it matched disappears from the list', async () => {
+    // Prepare
+    const reference = simulator.createDemoJob(60);
+    const watched = new WatchedIngest(reference, new Date(clock.now()));
+    await watched.poll(context());
+    simulator.remove(1);
+    clock.advance(10);
+
+    // Act
+    const observation = await watched.poll(context());
+
+    // Assess
+    expect(observation).toMatchObject({ status: 'LOST', rawStatus: 'no longer listed' });
+    expect(observation.message).toContain('requested at "2024-0119 12:00:00"');
+  });
+
+  it('reads lower-case statuses and a list sent as a PHP object with numeric keys', async () => {
+    // Prepare
+    simulator.setQuirks({ lowerCaseStatuses: true, sparseObject: true, dateFormat: 'dashed' });
+    const reference = simulator.createDemoJob(60);
+    const watched = new WatchedIngest(reference, new Date(clock.now()));
+    clock.advance(61);
+
+    // Act
+    const observation = await watched.poll(context());
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'SUCCEEDED',
+      rawStatus: 'done',
+      adapterState: { requestTime: '2024-01-19 12:00:00' },
+    });
+  });
+
+  it('reads request times in the instance time zone it is configured with', async () => {
+    // Prepare
+    await simulator.close();
+    await startSimulator({ timeZone: 'America/New_York' });
+    const reference = simulator.createDemoJob(60);
+    const watched = new WatchedIngest(reference, new Date(clock.now()));
+    const misconfigured = new WatchedIngest(reference, new Date(clock.now()), 'misconfigured');
+
+    // Act
+    const observation = await watched.poll(context());
+    const withUtc = await misconfigured.poll(context({ timeZone: 'UTC' }));
+
+    // Assess
+    expect(simulator.connectionOptions()).toEqual({ timeZone: 'America/New_York' });
+    expect(observation).toMatchObject({
+      status: 'RUNNING',
+      adapterState: { requestTime: '2024-0119 07:00:00', requestedAt: new Date(START).toISOString() },
+    });
+    // Read as UTC, the entry seems to be requested five hours before the submission: not ours.
+    expect(withUtc.status).toBe('QUEUED');
+  });
+
+  it('finds the status page under another base path when the connection says where', async () => {
+    // Prepare
+    await simulator.close();
+    await startSimulator({ phpPath: 'okast/manager/php/' });
+    const reference = simulator.createDemoJob(60);
+
+    // Act
+    const observation = await new WatchedIngest(reference, new Date(clock.now())).poll(context());
+
+    // Assess
+    expect(simulator.connectionOptions()).toEqual({ statusPath: 'okast/manager/php/_getIngestStatus.php' });
+    expect(observation.status).toBe('RUNNING');
+    expect(simulator.server.requests[0]?.path).toBe('/okast/manager/php/_getIngestStatus.php');
+  });
+
+  it.each([
+    { scheme: 'header' as const, headerName: 'X-Okast-Key', headerValue: 'k3y-header-secret' },
+    { scheme: 'query' as const, paramName: 'apiKey', paramValue: 'k3y-query-secret' },
+    { scheme: 'none' as const },
+  ])('authenticates with the $scheme scheme', async (auth) => {
+    // Prepare
+    await simulator.close();
+    await startSimulator({ auth });
+    const reference = simulator.createDemoJob(60);
+
+    // Act
+    const observation = await new WatchedIngest(reference, new Date(clock.now())).poll(context());
+
+    // Assess
+    expect(observation.status).toBe('RUNNING');
+  });
+
+  describe('one status request per instance and poll window', () => {
+    it('serves jobs polled concurrently from a single request', async () => {
+      // Prepare
+      const jobs = Array.from(
+        { length: 8 },
+        (_, index) => new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), `job-${index}`),
+      );
+      const okast = context();
+
+      // Act
+      const observations = await Promise.all(jobs.map((job) => job.poll(okast)));
+
+      // Assess
+      expect(observations.map((observation) => observation.status)).toEqual(Array(8).fill('RUNNING'));
+      expect(statusRequests()).toBe(1);
+    });
+
+    it('serves many jobs from one large list of old ingests', async () => {
+      // Prepare: 50,000 earlier ingests of other files, every one with a date in the published format.
+      simulator.loadEntries(
+        Array.from({ length: 50_000 }, (_, index) => ({
+          request: { filePath: `https://s/archive-${index}.mp4`, metadataPath: 'https://s/archive.json' },
+          requestTime: '2023-0101 00:00:00',
+          lastStatusUpdate: '2023-0101 00:00:05',
+          status: index % 7 === 0 ? 'ERRORED' : 'DONE',
+        })),
+      );
+      const jobs = Array.from(
+        { length: 20 },
+        (_, index) => new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), `job-${index}`),
+      );
+      const okast = context();
+
+      // Act
+      const observations = await Promise.all(jobs.map((job) => job.poll(okast)));
+
+      // Assess
+      expect(observations.every((observation) => observation.rawStatus === 'PENDING')).toBe(true);
+      expect(statusRequests()).toBe(1);
+    });
+
+    it('reuses the list within listCacheSeconds and asks again after', async () => {
+      // Prepare
+      const okast = context({ listCacheSeconds: 5 });
+      const first = new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), 'a');
+      const second = new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), 'b');
+
+      // Act
+      await first.poll(okast);
+      clock.advance(4);
+      await second.poll(okast);
+      const withinWindow = statusRequests();
+      clock.advance(1);
+      await first.poll(okast);
+
+      // Assess
+      expect(withinWindow).toBe(1);
+      expect(statusRequests()).toBe(2);
+    });
+
+    it('keeps connections apart even on the same instance', async () => {
+      // Prepare
+      const reference = simulator.createDemoJob(60);
+
+      // Act
+      await new WatchedIngest(reference, new Date(clock.now())).poll(context());
+      await new WatchedIngest(reference, new Date(clock.now())).poll(context());
+
+      // Assess
+      expect(statusRequests()).toBe(2);
+    });
+
+    it('shares a failure with the callers waiting for it but does not keep it', async () => {
+      // Prepare
+      const okast = context();
+      const jobs = [1, 2, 3].map(
+        (index) => new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), `job-${index}`),
+      );
+      simulator.server.inject({ kind: 'status', status: 503, body: 'busy' });
+
+      // Act
+      const failures = await Promise.all(jobs.map((job) => errorOf(job.poll(okast))));
+      const recovered = await jobs[0]?.poll(okast);
+
+      // Assess
+      expect(failures.every((error) => error instanceof VendorTransportError)).toBe(true);
+      expect(recovered?.status).toBe('RUNNING');
+      expect(statusRequests()).toBe(2);
+    });
+  });
+});
