@@ -25,7 +25,11 @@ const COMPONENTS: Record<string, z.ZodType> = {
 };
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  });
   return rest;
 }
 
@@ -53,12 +57,17 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       responses[status] = {
         description: response.description,
         ...(response.schema
-          ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${response.schema}` } } } }
+          ? {
+              content: {
+                'application/json': { schema: { $ref: `#/components/schemas/${response.schema}` } },
+              },
+            }
           : {}),
       };
     }
     responses.default = {
-      description: 'A problem (RFC 9457): 400 invalid request, 404 not found, 409 conflict, 413 too large, 5xx',
+      description:
+        'A problem (RFC 9457): 400 invalid request, 404 not found, 409 conflict, 413 too large, 5xx',
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
     paths[route.path] ??= {};
@@ -68,7 +77,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       summary: route.summary,
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: route.method === 'POST' && route.operationId === 'startWatch', content: { 'application/json': { schema: jsonSchema(route.body) } } } }
+        ? {
+            requestBody: {
+              required: route.method === 'POST' && route.operationId === 'startWatch',
+              content: { 'application/json': { schema: jsonSchema(route.body) } },
+            },
+          }
         : {}),
       responses,
       security: [{ sigv4: [] }],
@@ -83,9 +97,16 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
     },
     paths,
     components: {
-      schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, jsonSchema(schema)])),
+      schemas: Object.fromEntries(
+        Object.entries(COMPONENTS).map(([name, schema]) => [name, jsonSchema(schema)]),
+      ),
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (API Gateway IAM auth)' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (API Gateway IAM auth)',
+        },
       },
     },
   };

@@ -1,10 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { WatchRequestSchema } from '../watch/watch-request.js';
 import type { WatchServices } from '../watch/ports.js';
+import { WatchRequestSchema } from '../watch/watch-request.js';
 import * as routes from './routes.js';
 
-export type RouteHandler = (services: WatchServices, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type RouteHandler = (
+  services: WatchServices,
+  event: APIGatewayProxyEvent,
+) => Promise<APIGatewayProxyResult>;
 
 export interface ApiRoute {
   method: 'GET' | 'POST';
@@ -16,7 +19,10 @@ export interface ApiRoute {
   body?: z.ZodType;
   query?: z.ZodType;
   /** Status codes this route answers besides the problem documents every route may send. */
-  responses: Record<number, { description: string; schema?: 'Job' | 'JobPage' | 'Cancel' | 'Connections' | 'Health' | 'OpenApi' }>;
+  responses: Record<
+    number,
+    { description: string; schema?: 'Job' | 'JobPage' | 'Cancel' | 'Connections' | 'Health' | 'OpenApi' }
+  >;
 }
 
 /**

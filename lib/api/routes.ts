@@ -1,13 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { formatIssues } from '../config/connection-registry.js';
+import type { Connection } from '../config/connections.js';
 import { toPublicConnection } from '../config/connections.js';
 import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
 import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
-import { isFinal } from '../jobs/job-status.js';
+import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { DEFAULT_POLL_BOUNDS, nextPollDelay } from '../polling/schedule.js';
-import type { Connection } from '../config/connections.js';
-import { JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import type { WatchServices } from '../watch/ports.js';
 import { startWatch } from '../watch/start-watch.js';

@@ -52,6 +52,12 @@ export interface VendorAdapter<Reference = unknown, Options = unknown> {
   /** Validates the connection's credentials; secrets never leave the adapter. */
   readonly credentialsSchema: z.ZodType<unknown>;
   /**
+   * The credential values that must never appear in a message (default: every value). Adapters
+   * whose credentials mix secrets with plain words (`scheme: 'basic'`, a header name) narrow it,
+   * and may add derived secrets such as a Basic token.
+   */
+  secretValues?(credentials: Credentials): string[];
+  /**
    * Checks a parsed reference against the connection it will be watched on (e.g. a URL in it must
    * be under the connection's base URL), so a bad watch is refused when it starts rather than at
    * every poll. Throws InvalidInputError.

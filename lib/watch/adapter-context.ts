@@ -32,7 +32,7 @@ export async function adapterContextFor(
     vendor: connection.vendor,
     connection: connection.name,
     baseUrl: connection.baseUrl,
-    secrets: Object.values(credentials),
+    secrets: adapter.secretValues?.(credentials) ?? Object.values(credentials),
     timeoutMs: connection.timeoutMs,
   });
   return {

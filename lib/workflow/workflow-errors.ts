@@ -49,6 +49,9 @@ export function asWorkflowError(error: unknown): Error {
   const permanent =
     error instanceof ParseError ||
     error instanceof JobNotFoundError ||
-    (error instanceof JobwatchError && !error.retryable && !(error instanceof ConcurrentUpdateError) && error.name !== 'ConfigurationError');
+    (error instanceof JobwatchError &&
+      !error.retryable &&
+      !(error instanceof ConcurrentUpdateError) &&
+      error.name !== 'ConfigurationError');
   return new WorkflowSignal(permanent ? WATCH_CANNOT_CONTINUE_ERROR : POLL_FAILED_ERROR, message);
 }

@@ -1,5 +1,5 @@
 import type { Observation } from '../../jobs/job.js';
-import { ConfigurableAuthCredentialsSchema } from '../shared/configurable-auth.js';
+import { ConfigurableAuthCredentialsSchema, secretValuesOf } from '../shared/configurable-auth.js';
 import type { AdapterContext, VendorAdapter, WatchedJob } from '../vendor-adapter.js';
 import { fetchTask } from './cinegy-pcs-client.js';
 import { type CinegyPcsOptions, CinegyPcsOptionsSchema } from './cinegy-pcs-options.js';
@@ -100,5 +100,6 @@ export const cinegyPcsAdapter: VendorAdapter<CinegyPcsReference, CinegyPcsOption
   referenceSchema: CinegyPcsReferenceSchema,
   optionsSchema: CinegyPcsOptionsSchema,
   credentialsSchema: ConfigurableAuthCredentialsSchema,
+  secretValues: (credentials) => secretValuesOf(ConfigurableAuthCredentialsSchema.parse(credentials)),
   poll,
 };

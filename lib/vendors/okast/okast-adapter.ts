@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Observation } from '../../jobs/job.js';
-import { ConfigurableAuthCredentialsSchema } from '../shared/configurable-auth.js';
+import { ConfigurableAuthCredentialsSchema, secretValuesOf } from '../shared/configurable-auth.js';
 import type { AdapterContext, VendorAdapter, WatchedJob } from '../vendor-adapter.js';
 import { matchOkastIngest } from './match-okast-ingest.js';
 import { observeOkastIngest } from './okast-observation.js';
@@ -81,5 +81,6 @@ export const okastAdapter: VendorAdapter<OkastReference, OkastOptions> = {
   referenceSchema: OkastReferenceSchema,
   optionsSchema: OkastOptionsSchema,
   credentialsSchema: ConfigurableAuthCredentialsSchema,
+  secretValues: (credentials) => secretValuesOf(ConfigurableAuthCredentialsSchema.parse(credentials)),
   poll,
 };

@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidInputError } from '../../lib/jobs/errors.js';
+import { isFinal } from '../../lib/jobs/job-status.js';
+import { resolveDeadline } from '../../lib/watch/duration.js';
+import type { WatchRequest } from '../../lib/watch/watch-request.js';
+import type { ApiClient, ApiJob } from '../api-client.js';
+import { type CliContext, jsonText } from '../context.js';
+import { ApiError, InterruptedError, TransportError, UsageError } from '../errors.js';
+import { EXIT_CODES, type ExitCode, exitCodeForStatus } from '../exit-codes.js';
+import { parseJobReference } from '../job-reference.js';
+import {
+  BarProgressDisplay,
+  formatOutcomeLine,
+  LineProgressDisplay,
+  type ProgressDisplay,
+} from '../render.js';
+
+export interface WatchCommandOptions {
+  wait?: boolean;
+  deadline?: string;
+  idempotencyKey?: string;
+  json?: boolean;
+  /** Longest pause between two looks at the job while waiting, seconds. */
+  maxInterval: number;
+}
+
+/** Shortest pause between two looks: the API's Retry-After is never below 1 s, but be safe. */
+const MIN_INTERVAL_SECONDS = 0.1;
+/** Consecutive transport failures (or 5xx/429) tolerated while waiting before giving up. */
+const MAX_CONSECUTIVE_FAILURES = 6;
+const MAX_FAILURE_BACKOFF_SECONDS = 30;
+
+/**
+ * `jobwatch watch <connection> <reference…>`: starts watching a vendor job and, with `--wait`,
+ * blocks until it is final. Returns the exit code (0 when started, or when the job SUCCEEDED).
+ */
+export async function watchCommand(
+  context: CliContext,
+  connection: string,
+  referenceArgs: readonly string[],
+  options: WatchCommandOptions,
+): Promise<ExitCode> {
+  const request = buildWatchRequest(connection, referenceArgs, options);
+  if (!(options.maxInterval >= MIN_INTERVAL_SECONDS)) {
+    throw new UsageError(`--max-interval must be at least ${MIN_INTERVAL_SECONDS} seconds`);
+  }
+  const { job, created } = await context.client.startWatch(request);
+  if (!options.wait) {
+    context.stdout.write(
+      options.json
+        ? jsonText(job)
+        : `${created ? 'Watching' : 'Already watching'} ${job.jobId} (${job.connection}, ${job.vendor}): ${job.status}\n`,
+    );
+    return EXIT_CODES.success;
+  }
+
+  // With --json, stdout carries only the final document; progress goes to stderr instead.
+  const progressStream = options.json ? context.stderr : context.stdout;
+  const display: ProgressDisplay = progressStream.isTTY
+    ? new BarProgressDisplay(progressStream)
+    : new LineProgressDisplay((text) => progressStream.write(text));
+
+  const interruption = new AbortController();
+  const onInterrupt = () => interruption.abort();
+  process.once('SIGINT', onInterrupt);
+  let final: ApiJob;
+  try {
+    final = await waitUntilFinal(context.client, job, display, {
+      maxIntervalSeconds: options.maxInterval,
+      signal: interruption.signal,
+    });
+  } finally {
+    display.stop();
+    process.removeListener('SIGINT', onInterrupt);
+  }
+
+  context.stdout.write(options.json ? jsonText(final) : `${formatOutcomeLine(final)}\n`);
+  if (!isFinal(final.status)) return EXIT_CODES.watchStopped;
+  return exitCodeForStatus(final.status);
+}
+
+/**
+ * The `POST /jobs` body from the command line. Checks what can be checked here (reference
+ * syntax, deadline syntax) so a typo is a usage error, not a round trip.
+ */
+export function buildWatchRequest(
+  connection: string,
+  referenceArgs: readonly string[],
+  options: Pick<WatchCommandOptions, 'deadline' | 'idempotencyKey'>,
+): WatchRequest {
+  const job = parseJobReference(referenceArgs);
+  if (options.deadline !== undefined) {
+    try {
+      resolveDeadline(options.deadline, new Date());
+    } catch (error) {
+      if (error instanceof InvalidInputError) {
+        throw new UsageError(`--deadline ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  return {
+    connection,
+    job,
+    // Sent as written: the API resolves a relative deadline on its own clock, not ours.
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+  };
+}
+
+/**
+ * Polls `GET /jobs/{id}` until the job is final, or jobwatch stopped watching it. Conditional
+ * requests (`If-None-Match`) keep unchanged polls cheap; `Retry-After` says when the API expects
+ * news, capped so a long estimate never hides a change for long. Transport trouble is retried
+ * with back-off: losing sight of the API for a moment is not the job failing.
+ */
+export async function waitUntilFinal(
+  client: ApiClient,
+  started: ApiJob,
+  display: ProgressDisplay,
+  options: { maxIntervalSeconds: number; signal: AbortSignal },
+): Promise<ApiJob> {
+  let current = started;
+  let etag: string | undefined;
+  let delaySeconds = MIN_INTERVAL_SECONDS;
+  let failures = 0;
+  display.update(current);
+  while (!isFinal(current.status) && current.watch?.state !== 'STOPPED') {
+    await pause(delaySeconds, options.signal, current);
+    try {
+      const lookup = await client.getJob(current.jobId, {
+        ...(etag ? { ifNoneMatch: etag } : {}),
+        signal: options.signal,
+      });
+      failures = 0;
+      if (lookup.etag) etag = lookup.etag;
+      if (lookup.job) {
+        current = lookup.job;
+        display.update(current);
+      }
+      const hint = lookup.retryAfterSeconds ?? options.maxIntervalSeconds;
+      delaySeconds = Math.min(Math.max(hint, MIN_INTERVAL_SECONDS), options.maxIntervalSeconds);
+    } catch (error) {
+      if (options.signal.aborted) throw interrupted(current);
+      const retryable = error instanceof TransportError || (error instanceof ApiError && error.isRetryable);
+      failures += 1;
+      if (!retryable || failures >= MAX_CONSECUTIVE_FAILURES) throw error;
+      delaySeconds = Math.min(2 ** failures, MAX_FAILURE_BACKOFF_SECONDS);
+      display.note(`${(error as Error).message}; trying again in ${delaySeconds}s`);
+    }
+  }
+  return current;
+}
+
+async function pause(seconds: number, signal: AbortSignal, job: ApiJob): Promise<void> {
+  try {
+    await sleep(seconds * 1000, undefined, { signal });
+  } catch (error) {
+    if (signal.aborted) throw interrupted(job);
+    throw error;
+  }
+}
+
+function interrupted(job: ApiJob): InterruptedError {
+  return new InterruptedError(
+    `stopped waiting; ${job.jobId} is still being watched (last seen ${job.status}); ` +
+      `\`jobwatch cancel ${job.jobId}\` cancels it`,
+  );
+}

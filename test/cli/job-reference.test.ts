@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../cli/errors.js';
+import { parseJobReference } from '../../cli/job-reference.js';
+
+describe('parseJobReference', () => {
+  it('reads key=value pairs, keeping everything after the first = as the value', () => {
+    expect(parseJobReference(['commandId=c296', 'filePath=https://x.example/a?b=c'])).toEqual({
+      commandId: 'c296',
+      filePath: 'https://x.example/a?b=c',
+    });
+  });
+
+  it('parses values that look like JSON, and keeps ids that only resemble numbers as strings', () => {
+    expect(
+      parseJobReference([
+        'count=5',
+        'ratio=0.5',
+        'dryRun=true',
+        'note=null',
+        'tags=["a","b"]',
+        'options={"x":1}',
+        'zeroPadded=00123',
+        'exponent=1e5',
+        'trailingZero=1.50',
+        'forced="42"',
+      ]),
+    ).toEqual({
+      count: 5,
+      ratio: 0.5,
+      dryRun: true,
+      note: null,
+      tags: ['a', 'b'],
+      options: { x: 1 },
+      zeroPadded: '00123',
+      exponent: '1e5',
+      trailingZero: '1.50',
+      forced: '42',
+    });
+  });
+
+  it('nests dotted keys', () => {
+    expect(parseJobReference(['metadata.src.name=x', 'metadata.src.size=3', 'metadata.kind=clip'])).toEqual({
+      metadata: { src: { name: 'x', size: 3 }, kind: 'clip' },
+    });
+  });
+
+  it('accepts one JSON object argument', () => {
+    expect(parseJobReference(['{"jobId": 4711, "meta": {"a": true}}'])).toEqual({
+      jobId: 4711,
+      meta: { a: true },
+    });
+  });
+
+  it.each([
+    [[], /required/],
+    [['commandId'], /"commandId" is not a key=value pair/],
+    [['=value'], /not a key=value pair/],
+    [['a..b=1'], /empty segment/],
+    [['__proto__.polluted=1'], /reserved/],
+    [['a=1', 'a=2'], /a is given twice/],
+    [['a=1', 'a.b=2'], /a is given both as a value and as an object/],
+    [['options={"x":}'], /looks like JSON but is not valid/],
+    [['tags=[1,,2]'], /looks like JSON but is not valid/],
+    [['{"a":1}', 'b=2'], /not both/],
+    [['[1,2]'], /not a key=value pair/],
+    [['{"a":'], /not valid JSON/],
+  ])('refuses %j as a usage error', (args, message) => {
+    expect(() => parseJobReference(args)).toThrow(UsageError);
+    expect(() => parseJobReference(args)).toThrow(message);
+  });
+
+  it('keeps text that merely starts with a bracket as text', () => {
+    expect(parseJobReference(['title=[draft] cut', 'note={not json'])).toEqual({
+      title: '[draft] cut',
+      note: '{not json',
+    });
+  });
+});
