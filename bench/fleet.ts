@@ -75,7 +75,8 @@ export function progressCurve(profile: ProgressProfile, durationSeconds: number,
     case 'bursty': {
       // Progress moves in 4–8 jumps at irregular times, flat in between.
       const jumps = 4 + Math.floor(random() * 5);
-      const times = Array.from({ length: jumps }, () => random() * durationSeconds).sort((a, b) => a - b);
+      // Jumps stay strictly inside the run: a step scripted after the end would reopen the job.
+      const times = Array.from({ length: jumps }, () => 1 + random() * (durationSeconds - 4)).sort((a, b) => a - b);
       const points: Array<[number, number]> = [[0, 0]];
       times.forEach((time, index) => {
         const before = points[points.length - 1]?.[1] ?? 0;
@@ -119,11 +120,22 @@ export function createFleetSimulators(clock: Clock): FleetSimulators {
   };
 }
 
-/** Creates the fleet's jobs at the vendors, scripted from now, and returns what to watch. */
-export function createFleetJobs(simulators: FleetSimulators, specs: FleetJobSpec[], clock: Clock, seed: number): FleetJob[] {
+/**
+ * Creates the fleet's jobs at the vendors, scripted from now, and returns what to watch. Every
+ * job waits in the vendor's queue for `leadInSeconds` first, so registering the watches (which
+ * takes real time, i.e. many clock seconds) never lets a job finish before it is watched.
+ */
+export function createFleetJobs(
+  simulators: FleetSimulators,
+  specs: FleetJobSpec[],
+  clock: Clock,
+  seed: number,
+  leadInSeconds: number,
+): FleetJob[] {
   const random = seededRandom(seed + 1);
   const origin = clock.now();
-  return specs.map((spec) => {
+  return specs.map((planned) => {
+    const spec = { ...planned, startsAt: planned.startsAt + leadInSeconds };
     const curve = progressCurve(spec.profile, spec.durationSeconds, random);
     const reference = createAtVendor(simulators, spec, curve);
     return { ...spec, reference, vendorEndsAt: origin + (spec.startsAt + spec.durationSeconds) * 1000 };

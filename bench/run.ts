@@ -25,6 +25,9 @@ const PRICES = {
   dynamoPerWriteUnit: 0.625 / 1_000_000,
 };
 
+/** Clock seconds every vendor job queues before it starts: room to register 200 watches. */
+const LEAD_IN_SECONDS = 300;
+
 interface DesignResult {
   name: string;
   jobs: Array<{ job: FleetJob; final?: PublicJob; polls: number; transitions: number }>;
@@ -61,9 +64,8 @@ async function main(): Promise<void> {
   }
   const parsedConnections = parseConnections(connections, 'benchmark connections');
   const plan = planFleet({ jobs: jobCount, maxHours: Number(values['max-hours']), seed: Number(values.seed), vendors });
-  const fleet = createFleetJobs(simulators, plan, clock, Number(values.seed));
   console.log(
-    `Fleet: ${fleet.length} jobs on ${vendors.join(', ')}; ${summarize(fleet.map((job) => job.durationSeconds / 60)).join(' / ')} min (min/p50/max); clock x${speed}`,
+    `Fleet: ${plan.length} jobs on ${vendors.join(', ')}; ${summarize(plan.map((job) => job.durationSeconds / 60)).join(' / ')} min (min/p50/max); clock x${speed}`,
   );
 
   const lag = monitorEventLoopDelay({ resolution: 20 });
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
       waitSeconds: { Wait: CLASSIC_INTERVAL_SECONDS },
     },
   });
+  // Created only now that both stacks are up: synthesis and start-up cost many clock minutes.
+  const fleet = createFleetJobs(simulators, plan, clock, Number(values.seed), LEAD_IN_SECONDS);
   const started = Date.now();
   const [jobwatch, classic] = await Promise.all([
     runDesign('jobwatch', jobwatchStack, fleet),
@@ -108,17 +112,17 @@ async function runDesign(name: string, stack: LocalStack, fleet: FleetJob[]): Pr
     },
     { step: 'initialize', name: 'countWrites' },
   );
-  const jobIds: string[] = [];
-  for (const job of fleet) {
-    const response = await fetch(`${stack.apiUrl}/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ connection: job.vendor, job: job.reference }),
-    });
-    const body = (await response.json()) as PublicJob;
-    jobIds.push(body.jobId);
-  }
-  await stack.runner.idle();
+  const jobIds = await Promise.all(
+    fleet.map(async (job) => {
+      const response = await fetch(`${stack.apiUrl}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connection: job.vendor, job: job.reference }),
+      });
+      return ((await response.json()) as PublicJob).jobId;
+    }),
+  );
+  await untilAllEnded(name, stack, fleet);
   const jobs = await Promise.all(
     fleet.map(async (job, index) => {
       const jobId = jobIds[index] ?? '';
@@ -133,6 +137,30 @@ async function runDesign(name: string, stack: LocalStack, fleet: FleetJob[]): Pr
     }),
   );
   return { name, jobs, writeRequests, writeUnits };
+}
+
+/**
+ * Waits until every watch ended, printing how many have, and gives up an hour of clock time after
+ * the last vendor job ended (those jobs then count as missed).
+ */
+async function untilAllEnded(name: string, stack: LocalStack, fleet: FleetJob[]): Promise<void> {
+  const giveUpAt = Math.max(...fleet.map((job) => job.vendorEndsAt)) + 3_600_000;
+  let lastReport = Date.now();
+  for (;;) {
+    const executions = [...stack.runner.executions.values()];
+    const running = executions.filter((execution) => execution.status === 'RUNNING').length;
+    if (running === 0 && executions.length > 0) return;
+    if (stack.clock.now() > giveUpAt) {
+      console.log(`${name}: giving up on ${running} watches still running an hour after the last vendor job ended`);
+      stack.runner.abortAll();
+      return;
+    }
+    if (Date.now() - lastReport > 15_000) {
+      console.log(`${name}: ${running} of ${fleet.length} watches still running`);
+      lastReport = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 function report(jobwatch: DesignResult, classic: DesignResult): void {
@@ -192,6 +220,21 @@ function report(jobwatch: DesignResult, classic: DesignResult): void {
   });
   console.log('');
   printTable(['profile', 'jobs', 'polls p50 jobwatch vs classic', 'jobwatch delay p95 (s)'], byProfile);
+
+  const byVendor = [...new Set(jobwatch.jobs.map((entry) => entry.job.vendor))].map((vendor) => {
+    const j = metrics(jobwatch, (job) => job.vendor === vendor);
+    const c = metrics(classic, (job) => job.vendor === vendor);
+    const unfinished = j.jobs.filter((entry) => !entry.final?.finishedAt).length;
+    return [
+      vendor,
+      String(j.jobs.length),
+      `${percentiles(j.polls)[0]} vs ${percentiles(c.polls)[0]}`,
+      `${percentiles(j.delays)[1].toFixed(1)} vs ${percentiles(c.delays)[1].toFixed(1)}`,
+      String(unfinished),
+    ] as string[];
+  });
+  console.log('');
+  printTable(['vendor', 'jobs', 'polls p50 jobwatch vs classic', 'delay p95 (s) jobwatch vs classic', 'unfinished'], byVendor);
 
   const endings = new Map<string, number>();
   for (const entry of jobwatch.jobs) endings.set(entry.final?.status ?? 'missing', (endings.get(entry.final?.status ?? 'missing') ?? 0) + 1);

@@ -31,8 +31,9 @@ export function createApiHandler(services: () => Promise<WatchServices>) {
     .use({
       onError: async (request) => {
         const problem = problemFor(request.error);
-        if (problem.status >= 500) logger.error('API request failed', { error: request.error as Error });
-        else logger.info('API request refused', { status: problem.status, type: problem.type });
+        const log = (await services().catch(() => undefined))?.logger ?? logger;
+        if (problem.status >= 500) log.error('API request failed', { error: request.error as Error });
+        else log.info('API request refused', { status: problem.status, type: problem.type });
         request.response = {
           statusCode: problem.status,
           headers: { 'content-type': PROBLEM_CONTENT_TYPE },

@@ -22,16 +22,16 @@ function input(overrides: Partial<ScheduleInput>): ScheduleInput {
 }
 
 describe('nextPollDelay', () => {
-  it('sleeps half the predicted remaining time while progress is steady', () => {
+  it('sleeps a third of the predicted remaining time while progress is steady', () => {
     // Prepare: 20 % in 600 s → 2400 s to go
     const decision = nextPollDelay(
       input({ progress: 20, progressAnchor: { at: ago(600).toISOString(), progress: 0 } }),
     );
 
-    // Assess: half of 2400 s is 1200 s, capped at the 900 s maximum
+    // Assess: a third of 2400 s is 840 s, rounded down to the 600 s tier
     expect(decision.etaSeconds).toBeCloseTo(2400);
     expect(decision.reason).toBe('eta');
-    expect(decision.delaySeconds).toBe(900);
+    expect(decision.delaySeconds).toBe(600);
   });
 
   it('polls at the minimum close to the predicted end', () => {
@@ -43,12 +43,16 @@ describe('nextPollDelay', () => {
   });
 
   it('backs off while nothing changes and no rate is known', () => {
-    const quiet = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(40) }));
-    const quieter = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(1200) }));
+    const quiet = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(40) }));
+    const quieter = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(1200) }));
 
     expect(quiet.delaySeconds).toBe(10);
     expect(quieter.delaySeconds).toBe(300);
     expect(quieter.reason).toBe('idle-backoff');
+  });
+
+  it('backs off twice as fast while the job is only queued', () => {
+    expect(nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(1200) })).delaySeconds).toBe(600);
   });
 
   it('backs off from the start of vendor trouble', () => {
@@ -91,8 +95,8 @@ describe('nextPollDelay', () => {
   });
 
   it('jitters by at most 10 %', () => {
-    const low = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(800), random: () => 0 }));
-    const high = nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(800), random: () => 0.999 }));
+    const low = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(800), random: () => 0 }));
+    const high = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(800), random: () => 0.999 }));
 
     expect(low.desiredSeconds).toBeCloseTo(180);
     expect(high.desiredSeconds).toBeCloseTo(220, 0);
