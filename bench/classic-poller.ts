@@ -1,5 +1,5 @@
-import type { WatchServices } from '../lib/watch/ports.js';
 import { PollAgainError, pollJob } from '../lib/watch/poll-job.js';
+import type { WatchServices } from '../lib/watch/ports.js';
 import { PollEventSchema } from '../lib/workflow/poll-contract.js';
 import { JobEndedError } from '../lib/workflow/workflow-errors.js';
 

@@ -2,6 +2,9 @@ import type { VendorName } from '../lib/jobs/job.js';
 import type { Clock } from '../local/clock.js';
 import { AdmiralCloudSimulator } from '../local/simulators/admiralcloud/index.js';
 import { AvidCtmsSimulator } from '../local/simulators/avid-ctms/index.js';
+import { CinegyPcsSimulator } from '../local/simulators/cinegy-pcs/index.js';
+import { finished, IN_PROGRESS, REGISTERED, SUCCESS } from '../local/simulators/cinegy-pcs/task-scripts.js';
+import { OkastSimulator } from '../local/simulators/okast/index.js';
 import type { TimelineStep } from '../local/simulators/timeline.js';
 import { VdgSenseSimulator, vdgTime } from '../local/simulators/vdg-sense/index.js';
 
@@ -37,15 +40,23 @@ export function seededRandom(seed: number): () => number {
 /** What each simulated vendor can do: which progress shapes its wire format can express. */
 const VENDOR_PROFILES: Record<string, readonly ProgressProfile[]> = {
   'avid-ctms': ['steady', 'bursty', 'stalling'],
+  'cinegy-pcs': ['steady', 'stalling'],
   'vdg-sense': ['steady', 'bursty'],
   admiralcloud: ['steady', 'none'],
+  // Okast reports no progress at all.
+  okast: ['none'],
 };
 
 /**
  * The benchmark fleet: durations log-uniform between one minute and `maxHours`, starts spread
  * over the first ten minutes, vendors in turn, each with the progress shapes it can show.
  */
-export function planFleet(options: { jobs: number; maxHours: number; seed: number; vendors: VendorName[] }): FleetJobSpec[] {
+export function planFleet(options: {
+  jobs: number;
+  maxHours: number;
+  seed: number;
+  vendors: VendorName[];
+}): FleetJobSpec[] {
   const random = seededRandom(options.seed);
   const minSeconds = 60;
   const maxSeconds = options.maxHours * 3600;
@@ -54,7 +65,11 @@ export function planFleet(options: { jobs: number; maxHours: number; seed: numbe
     const profiles = VENDOR_PROFILES[vendor] ?? ['steady'];
     const roll = random();
     const profile: ProgressProfile =
-      profiles.length === 1 ? (profiles[0] as ProgressProfile) : roll < 0.6 ? (profiles[0] as ProgressProfile) : (profiles[1 + Math.floor(random() * (profiles.length - 1))] as ProgressProfile);
+      profiles.length === 1
+        ? (profiles[0] as ProgressProfile)
+        : roll < 0.6
+          ? (profiles[0] as ProgressProfile)
+          : (profiles[1 + Math.floor(random() * (profiles.length - 1))] as ProgressProfile);
     return {
       vendor,
       profile,
@@ -65,7 +80,11 @@ export function planFleet(options: { jobs: number; maxHours: number; seed: numbe
 }
 
 /** Progress over time for a shape: [seconds after start, percent] pairs ending at (duration, 100). */
-export function progressCurve(profile: ProgressProfile, durationSeconds: number, random: () => number): Array<[number, number]> {
+export function progressCurve(
+  profile: ProgressProfile,
+  durationSeconds: number,
+  random: () => number,
+): Array<[number, number]> {
   switch (profile) {
     case 'steady':
       return [
@@ -76,7 +95,9 @@ export function progressCurve(profile: ProgressProfile, durationSeconds: number,
       // Progress moves in 4–8 jumps at irregular times, flat in between.
       const jumps = 4 + Math.floor(random() * 5);
       // Jumps stay strictly inside the run: a step scripted after the end would reopen the job.
-      const times = Array.from({ length: jumps }, () => 1 + random() * (durationSeconds - 4)).sort((a, b) => a - b);
+      const times = Array.from({ length: jumps }, () => 1 + random() * (durationSeconds - 4)).sort(
+        (a, b) => a - b,
+      );
       const points: Array<[number, number]> = [[0, 0]];
       times.forEach((time, index) => {
         const before = points[points.length - 1]?.[1] ?? 0;
@@ -108,6 +129,8 @@ export function progressCurve(profile: ProgressProfile, durationSeconds: number,
 
 export interface FleetSimulators {
   'avid-ctms': AvidCtmsSimulator;
+  'cinegy-pcs': CinegyPcsSimulator;
+  okast: OkastSimulator;
   'vdg-sense': VdgSenseSimulator;
   admiralcloud: AdmiralCloudSimulator;
 }
@@ -115,6 +138,8 @@ export interface FleetSimulators {
 export function createFleetSimulators(clock: Clock): FleetSimulators {
   return {
     'avid-ctms': new AvidCtmsSimulator({ clock, auth: 'static-token' }),
+    'cinegy-pcs': new CinegyPcsSimulator({ clock }),
+    okast: new OkastSimulator({ clock }),
     'vdg-sense': new VdgSenseSimulator({ clock }),
     admiralcloud: new AdmiralCloudSimulator({ clock }),
   };
@@ -137,21 +162,40 @@ export function createFleetJobs(
   return specs.map((planned) => {
     const spec = { ...planned, startsAt: planned.startsAt + leadInSeconds };
     const curve = progressCurve(spec.profile, spec.durationSeconds, random);
-    const reference = createAtVendor(simulators, spec, curve);
+    const reference = createAtVendor(simulators, spec, curve, origin);
     return { ...spec, reference, vendorEndsAt: origin + (spec.startsAt + spec.durationSeconds) * 1000 };
   });
 }
 
-function createAtVendor(simulators: FleetSimulators, spec: FleetJobSpec, curve: Array<[number, number]>): Record<string, unknown> {
+function createAtVendor(
+  simulators: FleetSimulators,
+  spec: FleetJobSpec,
+  curve: Array<[number, number]>,
+  origin: number,
+): Record<string, unknown> {
   const offset = spec.startsAt;
   const end = offset + spec.durationSeconds;
   switch (spec.vendor) {
     case 'avid-ctms': {
       const running = { text: 'Processing', code: 'CTMS/RUNNING' };
       const steps = [
-        { at: 0, progress: 0, state: { lifecycle: 'pending' as const, state: { text: 'Waiting', code: 'CTMS/PENDING' } } },
-        ...curve.slice(0, -1).map(([at, progress]) => ({ at: offset + at, progress, state: { lifecycle: 'running' as const, state: running } })),
-        { at: end, progress: 100, state: { lifecycle: 'finished' as const, state: { text: 'Done', code: 'CTMS/FINISHED' } } },
+        {
+          at: 0,
+          progress: 0,
+          state: { lifecycle: 'pending' as const, state: { text: 'Waiting', code: 'CTMS/PENDING' } },
+        },
+        ...curve
+          .slice(0, -1)
+          .map(([at, progress]) => ({
+            at: offset + at,
+            progress,
+            state: { lifecycle: 'running' as const, state: running },
+          })),
+        {
+          at: end,
+          progress: 100,
+          state: { lifecycle: 'finished' as const, state: { text: 'Done', code: 'CTMS/FINISHED' } },
+        },
       ];
       return simulators['avid-ctms'].createCommand({ steps });
     }
@@ -159,13 +203,47 @@ function createAtVendor(simulators: FleetSimulators, spec: FleetJobSpec, curve: 
       const footageStart = Date.UTC(2024, 0, 19, 10, 0, 0);
       const steps: TimelineStep<'PENDING' | 'SYNCING' | 'COMPLETED'>[] = [
         { at: 0, progress: 0, state: 'PENDING' },
-        ...curve.slice(0, -1).map(([at, progress]) => ({ at: offset + at, progress, state: 'SYNCING' as const })),
+        ...curve
+          .slice(0, -1)
+          .map(([at, progress]) => ({ at: offset + at, progress, state: 'SYNCING' as const })),
         { at: end, progress: 100, state: 'COMPLETED' },
       ];
       const path = `D:\\Exports\\bench-${Math.round(random01() * 1e9)}`;
-      const device = { serverId: 'srv-1', deviceId: `cam-${Math.round(random01() * 1e9)}`, startTime: vdgTime(footageStart), endTime: vdgTime(footageStart + 60_000) };
+      const device = {
+        serverId: 'srv-1',
+        deviceId: `cam-${Math.round(random01() * 1e9)}`,
+        startTime: vdgTime(footageStart),
+        endTime: vdgTime(footageStart + 60_000),
+      };
       const exportId = simulators['vdg-sense'].createExport({ path, devices: [{ ...device, steps }] });
       return { exportId, path, devices: [device] };
+    }
+    case 'cinegy-pcs': {
+      const steps = [
+        { at: 0, state: REGISTERED },
+        ...curve.slice(0, -1).map(([at, progress]) => ({ at: offset + at, progress, state: IN_PROGRESS })),
+        { at: end, progress: 100, state: finished(SUCCESS) },
+      ];
+      const { taskId } = simulators['cinegy-pcs'].createTask({ steps });
+      return { taskId };
+    }
+    case 'okast': {
+      const name = `bench-${Math.round(random01() * 1e9)}`;
+      const files = {
+        filePath: `https://storage.example.com/okast/${name}.mp4`,
+        metadataPath: `https://storage.example.com/okast/${name}.json`,
+      };
+      // Okast has no job id: the watch matches the entry by file and by when it was submitted.
+      const reference = { ...files, submittedAt: new Date(origin).toISOString() };
+      simulators.okast.addIngest(files, {
+        requestedAt: origin,
+        steps: [
+          { at: 0, state: { status: 'PENDING' } },
+          { at: offset, state: { status: 'PROCESSING' } },
+          { at: end, state: { status: 'DONE' } },
+        ],
+      });
+      return reference;
     }
     case 'admiralcloud': {
       const jobId = simulators.admiralcloud.createJob({

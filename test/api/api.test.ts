@@ -54,6 +54,21 @@ describe('the HTTP API', () => {
   const settled = (jobId: string) =>
     waitUntil(async () => (await env.api<PublicJob>(`/jobs/${jobId}`)).body.status === 'QUEUED');
 
+  it('takes an idempotency key from the body or the Idempotency-Key header, and refuses its reuse for another job with 409', async () => {
+    const first = pendingCommand();
+    const second = pendingCommand();
+
+    const keyed = await env.watch(first, { idempotencyKey: 'order-4711' });
+    const repeated = await post('/jobs', { connection: 'avid', job: first }, { 'idempotency-key': 'order-4711' });
+    const conflicting = await post('/jobs', { connection: 'avid', job: second }, { 'idempotency-key': 'order-4711' });
+
+    expect(keyed.status).toBe(202);
+    expect(repeated.status).toBe(200);
+    expect((repeated.body as PublicJob).jobId).toBe(keyed.body.jobId);
+    expect(conflicting.status).toBe(409);
+    expect(conflicting.body as Problem).toMatchObject({ type: 'urn:jobwatch:problem:idempotency-conflict' });
+  });
+
   it('gets a job, with an ETag that answers 304 while nothing changed and a Retry-After while it runs', async () => {
     const { body } = await env.watch(pendingCommand());
     await settled(body.jobId);
@@ -202,6 +217,25 @@ describe('the HTTP API', () => {
     expect(body.openapi).toBe('3.1.0');
     const documented = Object.entries(body.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(API_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('requires the configured bearer token on every route when one is set', async () => {
+    const token = 'a-long-local-token-0123456789';
+    const secured = await startAvidStack({
+      config: { connections: [], api: { port: 0, token } },
+    });
+    try {
+      const without = await fetch(`${secured.stack.apiUrl}/jobs`);
+      const wrong = await fetch(`${secured.stack.apiUrl}/health`, { headers: { authorization: 'Bearer nope' } });
+      const right = await fetch(`${secured.stack.apiUrl}/health`, { headers: { authorization: `Bearer ${token}` } });
+
+      expect(without.status).toBe(401);
+      expect(without.headers.get('content-type')).toContain('application/problem+json');
+      expect(wrong.status).toBe(401);
+      expect(right.status).toBe(200);
+    } finally {
+      await secured.close();
+    }
   });
 
   it('answers health', async () => {

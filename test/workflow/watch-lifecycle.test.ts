@@ -121,6 +121,18 @@ describe('the watch lifecycle', () => {
     });
   });
 
+  it('treats a stopped execution as a cancel: the vendor is asked, the job ends CANCELLED', async () => {
+    const reference = env.simulator.createCommand({ steps: runToSuccess(3600) });
+    const { body } = await env.watch(reference);
+    await waitUntil(async () => (await env.api<PublicJob>(`/jobs/${body.jobId}`)).body.status === 'RUNNING');
+
+    await env.stack.runner.stop(body.jobId, 'operator stopped the execution');
+    await waitUntil(async () => (await env.api<PublicJob>(`/jobs/${body.jobId}`)).body.status === 'CANCELLED');
+
+    expect(env.simulator.lifecycleOf(reference.commandId)).toBe('error');
+    expect(env.simulator.server.requests.some((request) => request.method === 'DELETE')).toBe(true);
+  });
+
   it('starts one watch for a duplicated "Watch Job Requested" event', async () => {
     const reference = env.simulator.createCommand({ steps: runToSuccess(120) });
     const detail = { connection: 'avid', job: reference };
