@@ -184,13 +184,11 @@ function createAtVendor(
           progress: 0,
           state: { lifecycle: 'pending' as const, state: { text: 'Waiting', code: 'CTMS/PENDING' } },
         },
-        ...curve
-          .slice(0, -1)
-          .map(([at, progress]) => ({
-            at: offset + at,
-            progress,
-            state: { lifecycle: 'running' as const, state: running },
-          })),
+        ...curve.slice(0, -1).map(([at, progress]) => ({
+          at: offset + at,
+          progress,
+          state: { lifecycle: 'running' as const, state: running },
+        })),
         {
           at: end,
           progress: 100,

@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PROBLEM_CONTENT_TYPE, problemFor } from '../lib/api/problem.js';
 import { buildOpenApiDocument } from '../lib/api/openapi.js';
+import { PROBLEM_CONTENT_TYPE, problemFor } from '../lib/api/problem.js';
 import { API_ROUTES } from '../lib/api/route-table.js';
 import { json } from '../lib/api/routes.js';
 import type { WatchServices } from '../lib/watch/ports.js';
@@ -16,16 +16,14 @@ const OPENAPI_DOCUMENT = buildOpenApiDocument(API_ROUTES, '1');
  * this edge turns errors into RFC 9457 problem documents and logs what the client is not shown.
  */
 export function createApiHandler(services: () => Promise<WatchServices>) {
-  const router = httpRouterHandler<APIGatewayProxyEvent, APIGatewayProxyResult>(
-    [
-      ...API_ROUTES.map((route) => ({
-        method: route.method as Method,
-        path: route.path,
-        handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
-      })),
-      { method: 'GET' as Method, path: '/openapi.json', handler: async () => json(200, OPENAPI_DOCUMENT) },
-    ],
-  );
+  const router = httpRouterHandler<APIGatewayProxyEvent, APIGatewayProxyResult>([
+    ...API_ROUTES.map((route) => ({
+      method: route.method as Method,
+      path: route.path,
+      handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
+    })),
+    { method: 'GET' as Method, path: '/openapi.json', handler: async () => json(200, OPENAPI_DOCUMENT) },
+  ]);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
     .use({

@@ -16,7 +16,12 @@ export interface BusEvent {
 let envelopeSequence = 0;
 
 /** Wraps a detail in EventBridge's envelope, for the local stand-ins of rules and targets. */
-export function eventBridgeEnvelope(source: string, detailType: string, detail: unknown, resources: string[] = []): BusEvent {
+export function eventBridgeEnvelope(
+  source: string,
+  detailType: string,
+  detail: unknown,
+  resources: string[] = [],
+): BusEvent {
   envelopeSequence += 1;
   return {
     version: '0',

@@ -106,11 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Shutting down aborts every execution; that is not a caller stopping a watch.
       if (closing) return;
       await executionEnded(
-        {
-          source: 'aws.states',
-          'detail-type': 'Step Functions Execution Status Change',
-          detail: change,
-        } as never,
+        eventBridgeEnvelope('aws.states', 'Step Functions Execution Status Change', change) as never,
         fakeContext,
       );
     },

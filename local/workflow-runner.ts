@@ -182,12 +182,20 @@ export class LocalWorkflowRunner implements WorkflowStarter {
             return asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll')));
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) =>
-            asLambda(() => this.options.handlers.recordWatchFailure(payload as never, lambdaContext('record-watch-failure'))),
+            asLambda(() =>
+              this.options.handlers.recordWatchFailure(
+                payload as never,
+                lambdaContext('record-watch-failure'),
+              ),
+            ),
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
             (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
         },
         waitTimeOverrides: Object.fromEntries(
-          Object.entries(this.options.waitSeconds ?? {}).map(([state, seconds]) => [state, seconds * msPerSecond]),
+          Object.entries(this.options.waitSeconds ?? {}).map(([state, seconds]) => [
+            state,
+            seconds * msPerSecond,
+          ]),
         ),
         retryIntervalOverrides: {
           // One entry per retrier, in definition order: the poll tiers, Lambda hiccups, then anything else.
@@ -243,7 +251,12 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     if (outcome.status !== 'SUCCEEDED') {
       const error = new Error(
-        JSON.stringify({ ExecutionArn: executionArn, Status: outcome.status, Error: outcome.error, Cause: outcome.cause }),
+        JSON.stringify({
+          ExecutionArn: executionArn,
+          Status: outcome.status,
+          Error: outcome.error,
+          Cause: outcome.cause,
+        }),
       );
       error.name = 'States.TaskFailed';
       throw error;

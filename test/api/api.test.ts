@@ -39,14 +39,21 @@ describe('the HTTP API', () => {
     const again = await env.watch(job);
 
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ connection: 'avid', vendor: 'avid-ctms', status: 'UNKNOWN', version: 1 });
+    expect(first.body).toMatchObject({
+      connection: 'avid',
+      vendor: 'avid-ctms',
+      status: 'UNKNOWN',
+      version: 1,
+    });
     expect(again.status).toBe(200);
     expect(again.body.jobId).toBe(first.body.jobId);
-    const location = (await fetch(`${env.stack.apiUrl}/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ connection: 'avid', job }),
-    })).headers.get('location');
+    const location = (
+      await fetch(`${env.stack.apiUrl}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connection: 'avid', job }),
+      })
+    ).headers.get('location');
     expect(location).toBe(`/jobs/${first.body.jobId}`);
   });
 
@@ -59,8 +66,16 @@ describe('the HTTP API', () => {
     const second = pendingCommand();
 
     const keyed = await env.watch(first, { idempotencyKey: 'order-4711' });
-    const repeated = await post('/jobs', { connection: 'avid', job: first }, { 'idempotency-key': 'order-4711' });
-    const conflicting = await post('/jobs', { connection: 'avid', job: second }, { 'idempotency-key': 'order-4711' });
+    const repeated = await post(
+      '/jobs',
+      { connection: 'avid', job: first },
+      { 'idempotency-key': 'order-4711' },
+    );
+    const conflicting = await post(
+      '/jobs',
+      { connection: 'avid', job: second },
+      { 'idempotency-key': 'order-4711' },
+    );
 
     expect(keyed.status).toBe(202);
     expect(repeated.status).toBe(200);
@@ -75,8 +90,12 @@ describe('the HTTP API', () => {
 
     const first = await env.api<PublicJob>(`/jobs/${body.jobId}`);
     const etag = first.headers.get('etag') ?? '';
-    const revalidated = await fetch(`${env.stack.apiUrl}/jobs/${body.jobId}`, { headers: { 'if-none-match': etag } });
-    const stale = await fetch(`${env.stack.apiUrl}/jobs/${body.jobId}`, { headers: { 'if-none-match': '"jw-other.v1"' } });
+    const revalidated = await fetch(`${env.stack.apiUrl}/jobs/${body.jobId}`, {
+      headers: { 'if-none-match': etag },
+    });
+    const stale = await fetch(`${env.stack.apiUrl}/jobs/${body.jobId}`, {
+      headers: { 'if-none-match': '"jw-other.v1"' },
+    });
 
     expect(first.status).toBe(200);
     expect(first.body.jobId).toBe(body.jobId);
@@ -122,8 +141,12 @@ describe('the HTTP API', () => {
     const { body } = await env.api<{ next?: string }>('/jobs?connection=avid&limit=1');
     const cursor = body.next ?? '';
 
-    const reused = await env.api<Problem>(`/jobs?vendor=avid-ctms&limit=1&cursor=${encodeURIComponent(cursor)}`);
-    const forged = await env.api<Problem>(`/jobs?connection=avid&limit=1&cursor=${encodeURIComponent(`${cursor.slice(0, -2)}xx`)}`);
+    const reused = await env.api<Problem>(
+      `/jobs?vendor=avid-ctms&limit=1&cursor=${encodeURIComponent(cursor)}`,
+    );
+    const forged = await env.api<Problem>(
+      `/jobs?connection=avid&limit=1&cursor=${encodeURIComponent(`${cursor.slice(0, -2)}xx`)}`,
+    );
 
     expect(cursor).not.toBe('');
     expect(reused.status).toBe(400);
@@ -153,7 +176,10 @@ describe('the HTTP API', () => {
 
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(response.body as Problem).toMatchObject({ type: 'urn:jobwatch:problem:invalid-request', status: 400 });
+      expect(response.body as Problem).toMatchObject({
+        type: 'urn:jobwatch:problem:invalid-request',
+        status: 400,
+      });
       expect(JSON.stringify(response.body)).toContain(mentioned);
     });
 
@@ -172,14 +198,21 @@ describe('the HTTP API', () => {
     });
 
     it('refuses an href outside the connection before watching anything', async () => {
-      const response = await post('/jobs', { connection: 'avid', job: { href: 'http://169.254.169.254/latest/meta-data' } });
+      const response = await post('/jobs', {
+        connection: 'avid',
+        job: { href: 'http://169.254.169.254/latest/meta-data' },
+      });
 
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body)).toContain('base URL');
     });
 
     it('413 for an oversized body', async () => {
-      const response = await post('/jobs', { connection: 'avid', job: { commandId: 'x' }, padding: 'x'.repeat(100_000) });
+      const response = await post('/jobs', {
+        connection: 'avid',
+        job: { commandId: 'x' },
+        padding: 'x'.repeat(100_000),
+      });
 
       expect(response.status).toBe(413);
       expect(response.body as Problem).toMatchObject({ type: 'urn:jobwatch:problem:payload-too-large' });
@@ -211,11 +244,16 @@ describe('the HTTP API', () => {
   });
 
   it('serves an OpenAPI 3.1 document that matches the routes', async () => {
-    const { status, body } = await env.api<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('/openapi.json');
+    const { status, body } = await env.api<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>('/openapi.json');
 
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    const documented = Object.entries(body.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(body.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(API_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
@@ -226,8 +264,12 @@ describe('the HTTP API', () => {
     });
     try {
       const without = await fetch(`${secured.stack.apiUrl}/jobs`);
-      const wrong = await fetch(`${secured.stack.apiUrl}/health`, { headers: { authorization: 'Bearer nope' } });
-      const right = await fetch(`${secured.stack.apiUrl}/health`, { headers: { authorization: `Bearer ${token}` } });
+      const wrong = await fetch(`${secured.stack.apiUrl}/health`, {
+        headers: { authorization: 'Bearer nope' },
+      });
+      const right = await fetch(`${secured.stack.apiUrl}/health`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
 
       expect(without.status).toBe(401);
       expect(without.headers.get('content-type')).toContain('application/problem+json');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionInput } from '../../lib/config/connections.js';
 import { parseConnections } from '../../lib/config/connection-registry.js';
+import type { ConnectionInput } from '../../lib/config/connections.js';
 import type { PublicJob, VendorName } from '../../lib/jobs/job.js';
 import { type Clock, scaledClock } from '../../local/clock.js';
 import { AdmiralCloudSimulator } from '../../local/simulators/admiralcloud/index.js';
@@ -50,7 +50,10 @@ function cases(clock: Clock): VendorCase[] {
       vendor: 'okast',
       simulator: okast,
       endsBadly: (now) => {
-        const files = { filePath: 'https://storage.example.com/okast/dup.mp4', metadataPath: 'https://storage.example.com/okast/dup.json' };
+        const files = {
+          filePath: 'https://storage.example.com/okast/dup.mp4',
+          metadataPath: 'https://storage.example.com/okast/dup.json',
+        };
         const requestedAt = now.now();
         okast.addIngest(files, {
           requestedAt,
@@ -113,11 +116,18 @@ describe('watching every vendor through the state machine', () => {
       const base = { vendor, baseUrl, options: simulator.connectionOptions() };
       connections.push({ ...base, name: vendor, credentials: simulator.credentials });
       const wrong = Object.fromEntries(
-        Object.entries(simulator.credentials).map(([key, value]) => [key, SECRET_FIELDS.includes(key) ? `wrong-${value}` : value]),
+        Object.entries(simulator.credentials).map(([key, value]) => [
+          key,
+          SECRET_FIELDS.includes(key) ? `wrong-${value}` : value,
+        ]),
       );
       connections.push({ ...base, name: `${vendor}-wrong`, credentials: wrong });
     }
-    stack = await startLocalStack({ config: { connections: parseConnections(connections, 'test') }, clock, logLevel: 'DEBUG' });
+    stack = await startLocalStack({
+      config: { connections: parseConnections(connections, 'test') },
+      clock,
+      logLevel: 'DEBUG',
+    });
   });
   afterAll(async () => {
     await stack.close();
@@ -135,16 +145,24 @@ describe('watching every vendor through the state machine', () => {
     expect(response.status).toBe(202);
     return ((await response.json()) as PublicJob).jobId;
   }
-  const getJob = async (jobId: string) => (await (await fetch(`${stack.apiUrl}/jobs/${jobId}`)).json()) as PublicJob;
+  const getJob = async (jobId: string) =>
+    (await (await fetch(`${stack.apiUrl}/jobs/${jobId}`)).json()) as PublicJob;
   const history = async (jobId: string) =>
-    ((await (await fetch(`${stack.apiUrl}/jobs/${jobId}/history?limit=100`)).json()) as { items: PublicJob[] }).items;
+    (
+      (await (await fetch(`${stack.apiUrl}/jobs/${jobId}/history?limit=100`)).json()) as {
+        items: PublicJob[];
+      }
+    ).items;
 
   describe.each(vendors.map((entry) => [entry.vendor, entry] as const))('%s', (_name, entry) => {
     it('ends SUCCEEDED, and rides out an outage in the middle', async () => {
       const jobId = await watch(entry.vendor, await entry.simulator.createDemoJob(600));
       await waitUntil(async () => ['QUEUED', 'RUNNING'].includes((await getJob(jobId)).status));
 
-      entry.simulator.server.inject({ kind: 'status', status: 503, body: 'Service Unavailable' }, { count: 3 });
+      entry.simulator.server.inject(
+        { kind: 'status', status: 503, body: 'Service Unavailable' },
+        { count: 3 },
+      );
       const outcome = await stack.runner.waitFor(jobId);
 
       expect(outcome.status).toBe('SUCCEEDED');
