@@ -86,6 +86,7 @@ describe('the watch lifecycle', () => {
         new URL('../../infra/examples/wait-for-vendor-job.asl.json', import.meta.url),
         'utf8',
       ).replace(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, not a template.
         '${JobwatchStateMachineArn}',
         'arn:aws:states:local:000000000000:stateMachine:jobwatch-watch',
       ),
