@@ -4,10 +4,10 @@
  * documented example the impossible `2023-07-273T13:30:36.9985865+03:00`. Nothing here throws:
  * a date that cannot be read is simply left out of the observation.
  */
+import { fixedOffsetMinutes, isIanaTimeZone, wallTimeToInstant } from '../shared/zoned-time.js';
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
-const FIXED_OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
 
 /** `0001-01-01T00:00:00` is .NET's default DateTime: "never set", not a date [INF]. */
 const DOTNET_MIN_YEAR = 1;
@@ -18,58 +18,13 @@ const DOTNET_MIN_YEAR = 1;
  * @example isValidTimeZone('+03:00') // true
  */
 export function isValidTimeZone(zone: string): boolean {
-  if (zone === 'UTC' || zone === 'Z' || FIXED_OFFSET.test(zone)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  return fixedOffsetMinutes(zone) !== undefined || isIanaTimeZone(zone);
 }
 
-function offsetMinutesOf(offset: string): number | undefined {
-  if (offset.toUpperCase() === 'Z' || offset === 'UTC') return 0;
-  const match = FIXED_OFFSET.exec(offset);
-  if (!match) return undefined;
-  const [, sign, hours, minutes] = match;
-  const total = Number(hours) * 60 + Number(minutes);
-  if (Number(hours) > 18 || Number(minutes) > 59) return undefined;
-  return sign === '-' ? -total : total;
-}
-
-/** The offset (minutes east of UTC) an IANA zone has at a UTC instant. */
-function zoneOffsetMinutesAt(zone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const field = (type: string): number => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    field('year'),
-    field('month') - 1,
-    field('day'),
-    field('hour'),
-    field('minute'),
-    field('second'),
-  );
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
-}
-
-/** Milliseconds since the epoch of a wall-clock time (given as if UTC) in `zone`. */
+/** Milliseconds since the epoch of a wall-clock time (given as if UTC) in `zone`, or undefined. */
 function wallTimeToUtc(wallAsUtcMs: number, zone: string): number | undefined {
-  const fixed = offsetMinutesOf(zone);
-  if (fixed !== undefined) return wallAsUtcMs - fixed * 60_000;
   try {
-    // Two rounds settle the offset around a DST change well enough for a status timestamp.
-    let guess = wallAsUtcMs - zoneOffsetMinutesAt(zone, wallAsUtcMs) * 60_000;
-    guess = wallAsUtcMs - zoneOffsetMinutesAt(zone, guess) * 60_000;
-    return guess;
+    return wallTimeToInstant(wallAsUtcMs, zone);
   } catch {
     return undefined;
   }
@@ -105,7 +60,7 @@ export function parseCinegyDate(value: unknown, zone = 'UTC'): string | undefine
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, milliseconds);
   let utc: number | undefined;
   if (offset !== undefined) {
-    const minutes = offsetMinutesOf(offset);
+    const minutes = fixedOffsetMinutes(offset);
     utc = minutes === undefined ? undefined : wall - minutes * 60_000;
   } else {
     utc = wallTimeToUtc(wall, zone);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { wallClockParts } from '../../../lib/vendors/shared/zoned-time.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { json, type SimRequest, type SimResponse, SimServer } from '../sim-server.js';
 import { Timeline, type TimelineStep } from '../timeline.js';
@@ -113,7 +114,6 @@ export class OkastSimulator {
   private readonly ingests: SimIngest[] = [];
   private staticEntries: unknown[] = [];
   private nextId = 1;
-  private readonly wallTime: Intl.DateTimeFormat;
 
   constructor(options: OkastSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -126,16 +126,6 @@ export class OkastSimulator {
     this.credentials = this.auth.scheme === 'none' ? {} : { ...this.auth };
     this.phpPath = (options.phpPath ?? DEFAULT_PHP_PATH).replace(/^\/+/, '').replace(/\/?$/, '/');
     this.quirks = { refuseDuplicates: true, ...options.quirks };
-    this.wallTime = new Intl.DateTimeFormat('en-US', {
-      timeZone: this.timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
     this.server = new SimServer((request) => this.handle(request));
   }
 
@@ -251,8 +241,7 @@ export class OkastSimulator {
 
   /** Formats an instant as the instance writes it. */
   formatDate(instant: number): string {
-    const parts: Record<string, string> = {};
-    for (const part of this.wallTime.formatToParts(new Date(instant))) parts[part.type] = part.value;
+    const parts = wallClockParts(instant, this.timeZone);
     const monthDay =
       this.quirks.dateFormat === 'dashed' ? `${parts.month}-${parts.day}` : `${parts.month}${parts.day}`;
     return `${parts.year}-${monthDay} ${parts.hour}:${parts.minute}:${parts.second}`;
