@@ -17,7 +17,8 @@ const DeployConfigSchema = z.object({ connections: z.array(z.unknown()) }).loose
 
 /**
  * Builds the CDK app. Context: `connectionsFile` (JSON with a `connections` array, as in local
- * mode but without inline credentials), `stage` (default `dev`), `nag` ('false' skips cdk-nag).
+ * mode but without inline credentials), `stage` (default `dev`), `jwtIssuer` + `jwtAudience`
+ * (+ `jwtJwksUrl`) to use a JWT authorizer instead of IAM, `nag` ('false' skips cdk-nag).
  * Tests pass cdk.json's context here, since a bare `new App()` would not read it.
  *
  * @example const { app } = buildApp({ stage: 'test' }); app.synth();
@@ -34,12 +35,25 @@ export function buildApp(context: Record<string, unknown> = {}): JobwatchApp {
     table: stateful.table,
     stage,
     connections,
+    ...jwtContext(app),
   });
   if (app.node.tryGetContext('nag') !== 'false' && app.node.tryGetContext('nag') !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     acknowledgeReviewedFindings(stateless, stage);
   }
   return { app, stateful, stateless };
+}
+
+/** `-c jwtIssuer=… -c jwtAudience=… [-c jwtJwksUrl=…]` switches the API from IAM to JWT auth. */
+function jwtContext(app: App): { jwt?: { issuer: string; audience: string; jwksUrl?: string } } {
+  const issuer = app.node.tryGetContext('jwtIssuer');
+  const audience = app.node.tryGetContext('jwtAudience');
+  if (!issuer && !audience) return {};
+  if (typeof issuer !== 'string' || typeof audience !== 'string') {
+    throw new Error('JWT auth needs both jwtIssuer and jwtAudience in the CDK context');
+  }
+  const jwksUrl = app.node.tryGetContext('jwtJwksUrl');
+  return { jwt: { issuer, audience, ...(typeof jwksUrl === 'string' ? { jwksUrl } : {}) } };
 }
 
 function loadConnections(file: unknown): Connection[] {

@@ -20,6 +20,8 @@ export interface JobwatchStatelessStackProps extends StackProps {
   /** The operator's connections; deployed, credentials live in Secrets Manager only. */
   connections: readonly Connection[];
   logRetention?: logs.RetentionDays;
+  /** Authorize API calls with JWTs from this issuer instead of IAM (SigV4). */
+  jwt?: { issuer: string; audience: string; jwksUrl?: string };
 }
 
 /**
@@ -122,7 +124,7 @@ export class JobwatchStatelessStack extends Stack {
       ],
     });
 
-    this.api = this.httpApi(api, logRetention);
+    this.api = this.httpApi(api, logRetention, props.jwt);
 
     // The poll function's Errors metric counts every "poll again" (that is how it steers the
     // Retry loop), so it is no alarm signal; throttles are.
@@ -176,7 +178,31 @@ export class JobwatchStatelessStack extends Stack {
     });
   }
 
-  private httpApi(handler: JobwatchFunction, logRetention: logs.RetentionDays): apigateway.RestApi {
+  private httpApi(
+    handler: JobwatchFunction,
+    logRetention: logs.RetentionDays,
+    jwt: JobwatchStatelessStackProps['jwt'],
+  ): apigateway.RestApi {
+    // IAM (SigV4) on every route by default; with a JWT issuer, a token authorizer instead.
+    const methodOptions: apigateway.MethodOptions = jwt
+      ? {
+          authorizationType: apigateway.AuthorizationType.CUSTOM,
+          authorizer: new apigateway.TokenAuthorizer(this, 'JwtAuthorizer', {
+            handler: new JobwatchFunction(this, 'JwtAuthorizerFunction', {
+              entry: 'functions/jwt-authorizer.ts',
+              environment: {
+                JWT_ISSUER: jwt.issuer,
+                JWT_AUDIENCE: jwt.audience,
+                JWT_JWKS_URL: jwt.jwksUrl ?? '',
+              },
+              timeout: Duration.seconds(10),
+              logRetention,
+              description: 'jobwatch JWT authorizer',
+            }),
+            resultsCacheTtl: Duration.minutes(5),
+          }),
+        }
+      : { authorizationType: apigateway.AuthorizationType.IAM };
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: `jobwatch-${this.stackName}`,
@@ -191,7 +217,7 @@ export class JobwatchStatelessStack extends Stack {
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
       },
-      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+      defaultMethodOptions: methodOptions,
       defaultIntegration: new apigateway.LambdaIntegration(handler, { proxy: true }),
     });
     api.root.addMethod('ANY');

@@ -106,6 +106,15 @@ describe('the CDK app', () => {
     }
   });
 
+  it('switches every API method to a JWT token authorizer when an issuer is configured', () => {
+    const { stateless } = synthesize({ jwtIssuer: 'https://login.example.com/', jwtAudience: 'jobwatch' });
+
+    const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method'));
+    expect(methods.length).toBeGreaterThan(0);
+    for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
+    stateless.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN' });
+  });
+
   it('grants the table by index name, never dynamodb:* nor index/*', () => {
     const { stateless } = templates;
 
