@@ -109,7 +109,12 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
     await closeAll();
     return succeeded ? 0 : 1;
   }
-  printApiHelp(stack.apiUrl, jobs[0]?.connection ?? 'demo-avid', false, jobs[0]?.jobId);
+  // A fresh job on the first simulator, so the printed POST example works as it is.
+  const first = vendors[0];
+  const tryIt = first
+    ? { connection: first.connection, job: await first.simulator.createDemoJob(DEMO_JOB_SECONDS) }
+    : undefined;
+  printApiHelp(stack.apiUrl, jobs[0]?.connection ?? 'demo-avid', false, jobs[0]?.jobId, tryIt);
   await waitForSignal();
   await closeAll();
   return 0;
@@ -168,14 +173,20 @@ function progressBar(percent: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
 }
 
-function printApiHelp(apiUrl: string, connection: string, needsToken: boolean, jobId?: string): void {
+function printApiHelp(
+  apiUrl: string,
+  connection: string,
+  needsToken: boolean,
+  jobId?: string,
+  tryIt?: { connection: string; job: Record<string, unknown> },
+): void {
   const auth = needsToken ? ` -H 'authorization: Bearer <your api.token>'` : '';
   console.log('\nThe API keeps serving (Ctrl-C to stop). Try:');
   console.log(`  curl -s${auth} ${apiUrl}/jobs | jq`);
   if (jobId) console.log(`  curl -s${auth} ${apiUrl}/jobs/${jobId}/history | jq`);
-  console.log(
-    `  curl -s${auth} -X POST ${apiUrl}/jobs -H 'content-type: application/json' -d '{"connection":"${connection}","job":{ ... }}'`,
-  );
+  const body = tryIt ? JSON.stringify(tryIt) : `{"connection":"${connection}","job":{ ... }}`;
+  console.log(`  curl -s${auth} -X POST ${apiUrl}/jobs -H 'content-type: application/json' -d '${body}'`);
+  if (tryIt) console.log(`  npx jobwatch watch ${tryIt.connection} '${JSON.stringify(tryIt.job)}' --wait`);
 }
 
 function waitForSignal(): Promise<void> {
