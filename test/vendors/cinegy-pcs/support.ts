@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { VendorHttpClient } from '../../../lib/http/vendor-http-client.js';
-import type { Job, Observation } from '../../../lib/jobs/job.js';
 import {
   type CinegyPcsOptions,
   type CinegyPcsReference,
   cinegyPcsAdapter,
 } from '../../../lib/vendors/cinegy-pcs/index.js';
-import type { AdapterContext, WatchedJob } from '../../../lib/vendors/vendor-adapter.js';
+import type { AdapterContext } from '../../../lib/vendors/vendor-adapter.js';
 import type { Clock } from '../../../local/clock.js';
+import { WatchedJobHarness } from '../../support/watched-job.js';
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -51,42 +51,10 @@ export function contextFor(
 }
 
 /** A watched task whose `latest` carries the adapter state of the previous poll, as the poller does. */
-export class WatchedTask {
-  readonly job: WatchedJob<CinegyPcsReference>;
-
+export class WatchedTask extends WatchedJobHarness<CinegyPcsReference, CinegyPcsOptions> {
   constructor(reference: unknown, submittedAt: Date) {
-    const parsed = cinegyPcsAdapter.referenceSchema.parse(reference);
-    const at = submittedAt.toISOString();
-    const latest: Job = {
-      jobId: 'job-1',
-      connection: 'test',
-      vendor: 'cinegy-pcs',
-      reference: reference as Record<string, unknown>,
-      status: 'QUEUED',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.job = { jobId: 'job-1', reference: parsed, submittedAt, latest };
-  }
-
-  async poll(context: AdapterContext<CinegyPcsOptions>): Promise<Observation> {
-    const observation = await cinegyPcsAdapter.poll(context, this.job);
-    this.job.latest = {
-      ...this.job.latest,
-      status: observation.status,
-      adapterState: observation.adapterState ?? this.job.latest.adapterState,
-    };
-    return observation;
+    super(cinegyPcsAdapter, reference, { submittedAt });
   }
 }
 
-export async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
+export { errorOf } from '../../support/watched-job.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { VendorHttpClient } from '../../../lib/http/vendor-http-client.js';
-import type { Job, Observation } from '../../../lib/jobs/job.js';
 import { type OkastOptions, type OkastReference, okastAdapter } from '../../../lib/vendors/okast/index.js';
-import type { AdapterContext, WatchedJob } from '../../../lib/vendors/vendor-adapter.js';
+import type { AdapterContext } from '../../../lib/vendors/vendor-adapter.js';
 import type { Clock } from '../../../local/clock.js';
+import { WatchedJobHarness } from '../../support/watched-job.js';
 
 export function fixtureText(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -47,42 +47,10 @@ export function contextFor(
 }
 
 /** A watched ingest whose `latest` carries the adapter state of the previous poll. */
-export class WatchedIngest {
-  readonly job: WatchedJob<OkastReference>;
-
+export class WatchedIngest extends WatchedJobHarness<OkastReference, OkastOptions> {
   constructor(reference: unknown, submittedAt: Date, jobId = 'job-1') {
-    const parsed = okastAdapter.referenceSchema.parse(reference);
-    const at = submittedAt.toISOString();
-    const latest: Job = {
-      jobId,
-      connection: 'test',
-      vendor: 'okast',
-      reference: reference as Record<string, unknown>,
-      status: 'QUEUED',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.job = { jobId, reference: parsed, submittedAt, latest };
-  }
-
-  async poll(context: AdapterContext<OkastOptions>): Promise<Observation> {
-    const observation = await okastAdapter.poll(context, this.job);
-    this.job.latest = {
-      ...this.job.latest,
-      status: observation.status,
-      adapterState: observation.adapterState ?? this.job.latest.adapterState,
-    };
-    return observation;
+    super(okastAdapter, reference, { submittedAt, jobId });
   }
 }
 
-export async function errorOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-error: ${String(error)}`);
-  }
-  throw new Error('expected a rejection');
-}
+export { errorOf } from '../../support/watched-job.js';

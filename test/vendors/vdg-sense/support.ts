@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { VendorHttpClient } from '../../../lib/http/vendor-http-client.js';
-import type { Job, Observation } from '../../../lib/jobs/job.js';
 import {
   type VdgSenseOptions,
   type VdgSenseReference,
   vdgSenseAdapter,
 } from '../../../lib/vendors/vdg-sense/index.js';
-import type { AdapterContext, WatchedJob } from '../../../lib/vendors/vendor-adapter.js';
+import type { AdapterContext } from '../../../lib/vendors/vendor-adapter.js';
 import { type Clock, type ManualClock, manualClock as sharedManualClock } from '../../../local/clock.js';
+import { WatchedJobHarness } from '../../support/watched-job.js';
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -41,33 +41,9 @@ export function contextFor(
   };
 }
 
-/** A watched job whose `latest` carries the adapter state of the previous poll. */
-export class WatchedExport {
-  readonly job: WatchedJob<VdgSenseReference>;
-
+/** A watched export whose `latest` carries the adapter state of the previous poll. */
+export class WatchedExport extends WatchedJobHarness<VdgSenseReference, VdgSenseOptions> {
   constructor(reference: unknown) {
-    const parsed = vdgSenseAdapter.referenceSchema.parse(reference);
-    const at = new Date(Date.UTC(2024, 0, 19, 12, 0, 0)).toISOString();
-    const latest: Job = {
-      jobId: 'job-1',
-      connection: 'test',
-      vendor: 'vdg-sense',
-      reference: reference as Record<string, unknown>,
-      status: 'QUEUED',
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.job = { jobId: 'job-1', reference: parsed, submittedAt: new Date(at), latest };
-  }
-
-  async poll(context: AdapterContext<VdgSenseOptions>): Promise<Observation> {
-    const observation = await vdgSenseAdapter.poll(context, this.job);
-    this.job.latest = {
-      ...this.job.latest,
-      status: observation.status,
-      adapterState: observation.adapterState ?? this.job.latest.adapterState,
-    };
-    return observation;
+    super(vdgSenseAdapter, reference);
   }
 }
