@@ -214,16 +214,16 @@ async function checkStall(
   now: Date,
 ): Promise<Job> {
   const stallAfter = connection.polling?.stallAfterSeconds ?? DEFAULT_STALL_AFTER_SECONDS;
-  const unchangedFor = (now.getTime() - Date.parse(job.observedAt ?? job.updatedAt)) / 1000;
-  const progressStill = (now.getTime() - Date.parse(job.updatedAt)) / 1000;
-  const stalled =
-    !job.watchIssue && Math.min(unchangedFor, progressStill) >= stallAfter && job.status !== 'SUSPENDED';
+  // updatedAt moves with every stored change of status, progress or message.
+  const unchangedSeconds = (now.getTime() - Date.parse(job.updatedAt)) / 1000;
+  // Trouble reading the vendor is already reported as a watch issue; a suspended job is meant to sit still.
+  const stalled = !job.watchIssue && job.status !== 'SUSPENDED' && unchangedSeconds >= stallAfter;
   if (!stalled || job.stalled) return job;
   if (connection.polling?.failOnStall) {
     const { job: failed } = await updateAndAnnounce(services, job.jobId, (current) =>
       applyOwnVerdict(
         current,
-        { status: 'TIMED_OUT', message: `No change for ${Math.round(progressStill)} s: stalled` },
+        { status: 'TIMED_OUT', message: `No change for ${Math.round(unchangedSeconds)} s: stalled` },
         now,
       ),
     );
