@@ -4,7 +4,12 @@ import { PROBLEM_TYPES } from './problem.js';
 import type { ApiRoute } from './route-table.js';
 
 /** The job as the API shows it: the stored schema minus the fields that stay inside. */
-const PublicJobSchema = JobSchema.omit({ adapterState: true, requestHash: true, progressAnchor: true });
+const PublicJobSchema = JobSchema.omit({
+  adapterState: true,
+  requestHash: true,
+  progressAnchor: true,
+  progressPrevious: true,
+});
 
 const ProblemSchema = z.object({
   type: z.enum(Object.values(PROBLEM_TYPES) as [string, ...string[]]),

@@ -96,6 +96,8 @@ function nextPollEstimate(services: WatchServices, job: Job): number | undefined
     status: job.status,
     progress: job.progress,
     progressAnchor: job.progressAnchor,
+    progressPrevious: job.progressPrevious,
+    progressAt: job.observedAt ? new Date(job.observedAt) : undefined,
     lastChangeAt: new Date(job.updatedAt),
     troubleSince: job.watchIssue ? new Date(job.watchIssue.since) : undefined,
     deadline: job.deadline ? new Date(job.deadline) : undefined,

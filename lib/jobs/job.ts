@@ -89,6 +89,8 @@ export const JobSchema = z.object({
   deadline: IsoTimestamp.optional(),
   /** First progress seen while running (reset on resume): the anchor of the ETA estimate. */
   progressAnchor: z.object({ at: IsoTimestamp, progress: Progress }).optional(),
+  /** The progress point before the current one: the recent rate, which the anchor's average hides after a stall. */
+  progressPrevious: z.object({ at: IsoTimestamp, progress: Progress }).optional(),
   /** Poll interval bounds this job narrowed within its connection's. */
   poll: z
     .object({ minIntervalSeconds: z.number().optional(), maxIntervalSeconds: z.number().optional() })
@@ -101,9 +103,15 @@ export const JobSchema = z.object({
 export type Job = z.infer<typeof JobSchema>;
 
 /** A job as the outside world sees it: adapter memory and bookkeeping stay inside. */
-export type PublicJob = Omit<Job, 'adapterState' | 'requestHash' | 'progressAnchor'>;
+export type PublicJob = Omit<Job, 'adapterState' | 'requestHash' | 'progressAnchor' | 'progressPrevious'>;
 
 export function toPublicJob(job: Job): PublicJob {
-  const { adapterState: _adapterState, requestHash: _requestHash, progressAnchor: _anchor, ...visible } = job;
+  const {
+    adapterState: _adapterState,
+    requestHash: _requestHash,
+    progressAnchor: _anchor,
+    progressPrevious: _previous,
+    ...visible
+  } = job;
   return visible;
 }

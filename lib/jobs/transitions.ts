@@ -50,6 +50,11 @@ export function applyObservation(job: Job, observation: Observation, observedAt:
   const candidate: Job = withoutUndefined({
     ...job,
     progressAnchor: nextProgressAnchor(job, observation.status, progress, observedAt),
+    // Moves only when progress moves, so it never causes a write of its own.
+    progressPrevious:
+      progress !== job.progress && job.progress !== undefined && job.status === 'RUNNING'
+        ? { at: job.observedAt ?? job.updatedAt, progress: job.progress }
+        : job.progressPrevious,
     status: observation.status,
     rawStatus: observation.rawStatus,
     progress,

@@ -15,6 +15,9 @@ export interface ScheduleInput {
   progress?: number;
   /** First progress seen while running, and when: the anchor of the rate estimate. */
   progressAnchor?: { at: string; progress: number };
+  /** The progress point before the latest one, and when the latest was seen. */
+  progressPrevious?: { at: string; progress: number };
+  progressAt?: Date;
   /** When the snapshot last changed (status, progress, message...). */
   lastChangeAt: Date;
   /** When the current watch trouble (vendor down, auth refused) began, if any. */
@@ -106,16 +109,27 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
   return { delaySeconds: roundDownToTier(desired), desiredSeconds: desired, etaSeconds: eta, reason };
 }
 
-/** Remaining seconds predicted from the progress made since the anchor, or undefined. */
+/**
+ * Remaining seconds predicted from the progress made since the anchor, or undefined. Where the
+ * last two progress points show a faster recent rate (a job that resumed after a stall), the
+ * nearer prediction wins: polling early costs a poll, polling late costs detection delay.
+ */
 export function estimateEta(
-  input: Pick<ScheduleInput, 'now' | 'progress' | 'progressAnchor'>,
+  input: Pick<ScheduleInput, 'now' | 'progress' | 'progressAnchor' | 'progressPrevious' | 'progressAt'>,
 ): number | undefined {
   const { progress, progressAnchor, now } = input;
   if (progress === undefined || !progressAnchor) return undefined;
   const elapsed = secondsBetween(new Date(progressAnchor.at), now);
   const gained = progress - progressAnchor.progress;
   if (elapsed <= 0 || gained <= 0) return undefined;
-  return ((100 - progress) * elapsed) / gained;
+  const overall = ((100 - progress) * elapsed) / gained;
+  const { progressPrevious, progressAt } = input;
+  if (!progressPrevious || !progressAt) return overall;
+  const recentSeconds = secondsBetween(new Date(progressPrevious.at), progressAt);
+  const recentGain = progress - progressPrevious.progress;
+  if (recentSeconds <= 0 || recentGain <= 0) return overall;
+  const recent = ((100 - progress) * recentSeconds) / recentGain - secondsBetween(progressAt, now);
+  return Math.min(overall, Math.max(0, recent));
 }
 
 /** The largest tier not above `seconds` (the smallest tier when below all). */

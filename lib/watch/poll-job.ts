@@ -128,6 +128,8 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
     status: latest.status,
     progress: latest.progress,
     progressAnchor: latest.progressAnchor,
+    progressPrevious: latest.progressPrevious,
+    progressAt: latest.observedAt ? new Date(latest.observedAt) : undefined,
     lastChangeAt: new Date(latest.updatedAt),
     troubleSince: latest.watchIssue ? new Date(latest.watchIssue.since) : undefined,
     hints,

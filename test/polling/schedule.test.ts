@@ -110,6 +110,26 @@ describe('helpers', () => {
     expect(roundDownToTier(100_000)).toBe(1800);
   });
 
+  it('trusts the recent rate after a stall: a job that resumed fast is not predicted by its slow average', () => {
+    // Prepare: 0 → 40 % in the first 10 min, stalled 50 min, then 40 → 60 % in the last 2 min
+    const overall = estimateEta({
+      now,
+      progress: 60,
+      progressAnchor: { at: ago(3720).toISOString(), progress: 0 },
+    });
+    const withRecent = estimateEta({
+      now,
+      progress: 60,
+      progressAnchor: { at: ago(3720).toISOString(), progress: 0 },
+      progressPrevious: { at: ago(120).toISOString(), progress: 40 },
+      progressAt: now,
+    });
+
+    // Assess: the average says 2480 s to go, the recent rate 240 s
+    expect(overall).toBeCloseTo(2480);
+    expect(withRecent).toBeCloseTo(240);
+  });
+
   it('has no ETA without progress gained', () => {
     expect(
       estimateEta({ now, progress: 10, progressAnchor: { at: ago(60).toISOString(), progress: 10 } }),
