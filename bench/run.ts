@@ -303,14 +303,14 @@ function report(jobwatch: DesignResult, classic: DesignResult): void {
   );
 
   // Polls are compared in total over the progress-reporting jobs: that is what is paid for.
-  const pp50 = progressJobs.jobwatch.totalPolls;
-  const cpp50 = progressJobs.classic.totalPolls;
+  const progressPolls = progressJobs.jobwatch.totalPolls;
+  const classicProgressPolls = progressJobs.classic.totalPolls;
   const [, pd95] = percentiles(progressJobs.jobwatch.delays);
   const targets: Array<[string, boolean, string]> = [
     [
-      '≥ 5× fewer polls than classic (progress-reporting jobs, p50)',
-      cpp50 / Math.max(1, pp50) >= 5,
-      ratio(cpp50, pp50),
+      '≥ 5× fewer polls than classic (progress-reporting jobs, all polls)',
+      classicProgressPolls / Math.max(1, progressPolls) >= 5,
+      ratio(classicProgressPolls, progressPolls),
     ],
     ['p95 detection delay ≤ 30 s (progress-reporting jobs)', pd95 <= 30, `${pd95.toFixed(1)} s`],
     [
