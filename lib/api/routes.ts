@@ -6,7 +6,7 @@ import { toPublicConnection } from '../config/connections.js';
 import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
 import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
 import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
-import { DEFAULT_POLL_BOUNDS, nextPollDelay } from '../polling/schedule.js';
+import { nextPollForJob } from '../polling/job-schedule.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import type { WatchServices } from '../watch/ports.js';
 import { startWatch } from '../watch/start-watch.js';
@@ -90,23 +90,8 @@ function nextPollEstimate(services: WatchServices, job: Job): number | undefined
   } catch {
     return undefined;
   }
-  const now = services.now();
-  const decision = nextPollDelay({
-    now,
-    status: job.status,
-    progress: job.progress,
-    progressAnchor: job.progressAnchor,
-    progressPrevious: job.progressPrevious,
-    progressAt: job.observedAt ? new Date(job.observedAt) : undefined,
-    lastChangeAt: new Date(job.updatedAt),
-    troubleSince: job.watchIssue ? new Date(job.watchIssue.since) : undefined,
-    deadline: job.deadline ? new Date(job.deadline) : undefined,
-    bounds: {
-      minIntervalSeconds: connection.polling?.minIntervalSeconds ?? DEFAULT_POLL_BOUNDS.minIntervalSeconds,
-      maxIntervalSeconds: connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds,
-    },
-    random: () => 0.5,
-  });
+  // Without jitter: the estimate should not change between two identical requests.
+  const decision = nextPollForJob(job, connection, services.now(), { random: () => 0.5 });
   return Math.max(1, Math.round(decision.delaySeconds));
 }
 

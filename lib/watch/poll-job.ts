@@ -18,7 +18,7 @@ import {
   applyWatchIssue,
   type TransitionResult,
 } from '../jobs/transitions.js';
-import { DEFAULT_POLL_BOUNDS, nextPollDelay, type PollBounds } from '../polling/schedule.js';
+import { nextPollForJob } from '../polling/job-schedule.js';
 import type { UpdateResult } from '../store/job-store.js';
 import {
   DEFAULT_MAX_HISTORY_EVENTS,
@@ -123,20 +123,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
     });
   }
 
-  const decision = nextPollDelay({
-    now,
-    status: latest.status,
-    progress: latest.progress,
-    progressAnchor: latest.progressAnchor,
-    progressPrevious: latest.progressPrevious,
-    progressAt: latest.observedAt ? new Date(latest.observedAt) : undefined,
-    lastChangeAt: new Date(latest.updatedAt),
-    troubleSince: latest.watchIssue ? new Date(latest.watchIssue.since) : undefined,
-    hints,
-    deadline: latest.deadline ? new Date(latest.deadline) : undefined,
-    bounds: pollBounds(connection, latest),
-    random: services.random,
-  });
+  const decision = nextPollForJob(latest, connection, now, { hints, random: services.random });
   throw new PollAgainError(decision.delaySeconds, decision.reason);
 }
 
@@ -246,15 +233,6 @@ function historyBudgetSpent(input: ExecutionInput, executionStartTime: string, n
   const pollsAtMost = elapsed / POLL_INTERVAL_TIERS[0] + 1;
   const budget = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   return pollsAtMost * HISTORY_EVENTS_PER_POLL >= budget;
-}
-
-function pollBounds(connection: Connection, job: Job): PollBounds {
-  const min = connection.polling?.minIntervalSeconds ?? DEFAULT_POLL_BOUNDS.minIntervalSeconds;
-  const max = connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds;
-  // A job may narrow its connection's bounds, never widen them: the operator protects the vendor.
-  const jobMin = Math.max(min, job.poll?.minIntervalSeconds ?? min);
-  const jobMax = Math.min(max, job.poll?.maxIntervalSeconds ?? max);
-  return { minIntervalSeconds: jobMin, maxIntervalSeconds: Math.max(jobMin, jobMax) };
 }
 
 /**
