@@ -17,6 +17,8 @@ export interface AvidStack {
     extra?: Record<string, unknown>,
   ): Promise<{ status: number; body: PublicJob }>;
   api<T = unknown>(path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }>;
+  /** Every snapshot of a job over GET /jobs/{id}/history, following `next` across pages. */
+  history(jobId: string): Promise<PublicJob[]>;
   close(): Promise<void>;
 }
 
@@ -57,11 +59,23 @@ export async function startAvidStack(
       headers: response.headers,
     };
   };
+  const history = async (jobId: string) => {
+    const snapshots: PublicJob[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+      const { body } = await api<{ items: PublicJob[]; next?: string }>(`/jobs/${jobId}/history?${query}`);
+      snapshots.push(...body.items);
+      cursor = body.next;
+    } while (cursor);
+    return snapshots;
+  };
   return {
     stack,
     simulator,
     clock,
     api,
+    history,
     watch: (job, extra = {}) =>
       api<PublicJob>('/jobs', {
         method: 'POST',

@@ -17,10 +17,7 @@ describe('watching an Avid CTMS command end to end', () => {
     await env.close();
   });
 
-  async function history(jobId: string): Promise<PublicJob[]> {
-    const { body } = await env.api<{ items: PublicJob[] }>(`/jobs/${jobId}/history?limit=100`);
-    return body.items;
-  }
+  const history = (jobId: string) => env.history(jobId);
 
   it('ends SUCCEEDED with the final snapshot as output, one snapshot per change', async () => {
     // Prepare
