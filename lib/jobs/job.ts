@@ -55,9 +55,12 @@ export const ObservationSchema = z.object({
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 
-/** Why a job is no longer being watched although it is not final at the vendor. */
+/**
+ * Whether jobwatch still polls the job: WATCHING, ENDED (the job reached a final state), or
+ * STOPPED (no longer watched although not final at the vendor, with the reason).
+ */
 export const WatchStateSchema = z.object({
-  state: z.enum(['WATCHING', 'STOPPED']),
+  state: z.enum(['WATCHING', 'ENDED', 'STOPPED']),
   reason: z.string().optional(),
 });
 

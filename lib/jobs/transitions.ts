@@ -137,6 +137,10 @@ function finishTransition(previous: Job, candidate: Job, at: Date, observed: boo
     updatedAt: at.toISOString(),
     observedAt: observed ? at.toISOString() : previous.observedAt,
   };
-  if (isFinal(next.status)) next.finishedAt = at.toISOString();
+  if (isFinal(next.status)) {
+    next.finishedAt = at.toISOString();
+    // A final job is no longer watched; say so rather than leave a stale WATCHING behind.
+    if (next.watch?.state === 'WATCHING') next.watch = { state: 'ENDED' };
+  }
   return { job: withoutUndefined(next), changed: true };
 }

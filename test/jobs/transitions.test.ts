@@ -78,6 +78,14 @@ describe('applyObservation', () => {
     expect(job.finishedAt).toBe(at(5).toISOString());
   });
 
+  it('ends the watch of a job that reaches a final state', () => {
+    const watched = newJob({ status: 'RUNNING', watch: { state: 'WATCHING' } });
+
+    const { job } = applyObservation(watched, { status: 'FAILED', rawStatus: 'error' }, at(5));
+
+    expect(job.watch).toEqual({ state: 'ENDED' });
+  });
+
   it('ignores an observation older than the last applied one (a slow poll cannot undo a newer one)', () => {
     const later = applyObservation(
       newJob(),
