@@ -6,7 +6,7 @@ import { type Clock, scaledClock } from '../../local/clock.js';
 import { AdmiralCloudSimulator } from '../../local/simulators/admiralcloud/index.js';
 import { CinegyPcsSimulator } from '../../local/simulators/cinegy-pcs/index.js';
 import { OkastSimulator } from '../../local/simulators/okast/index.js';
-import type { SimServer } from '../../local/simulators/sim-server.js';
+import type { RecordedRequest, SimServer } from '../../local/simulators/sim-server.js';
 import { VdgSenseSimulator } from '../../local/simulators/vdg-sense/index.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { TEST_SPEED } from '../support/avid-stack.js';
@@ -28,6 +28,8 @@ interface VendorCase {
   /** A job that ends other than SUCCEEDED, and the ending expected. */
   endsBadly(clock: Clock): Record<string, unknown>;
   badEnding: { status: PublicJob['status']; error: string };
+  /** The request that asks the vendor to cancel, where its API can (else jobwatch only stops watching). */
+  cancelCall?: (request: RecordedRequest) => boolean;
 }
 
 function cases(clock: Clock): VendorCase[] {
@@ -75,6 +77,7 @@ function cases(clock: Clock): VendorCase[] {
         return reference;
       },
       badEnding: { status: 'CANCELLED', error: 'JobCancelled' },
+      cancelCall: (request) => request.method === 'POST',
     },
     {
       vendor: 'admiralcloud',
@@ -85,6 +88,7 @@ function cases(clock: Clock): VendorCase[] {
         return reference;
       },
       badEnding: { status: 'LOST', error: 'JobLost' },
+      cancelCall: (request) => request.method === 'DELETE',
     },
   ];
 }
@@ -180,6 +184,32 @@ describe('watching every vendor through the state machine', () => {
       expect(outcome).toMatchObject({ status: 'FAILED', error: entry.badEnding.error });
       expect((await getJob(jobId)).status).toBe(entry.badEnding.status);
     });
+
+    it(
+      entry.cancelCall
+        ? 'cancels at the vendor through the API, and ends CANCELLED'
+        : 'cancels through the API as a stopped watch with its reason, since the vendor cannot cancel',
+      async () => {
+        const jobId = await watch(entry.vendor, await entry.simulator.createDemoJob(600));
+        await waitUntil(async () => ['QUEUED', 'RUNNING'].includes((await getJob(jobId)).status));
+
+        const response = await fetch(`${stack.apiUrl}/jobs/${jobId}/cancel`, { method: 'POST' });
+        const again = await fetch(`${stack.apiUrl}/jobs/${jobId}/cancel`, { method: 'POST' });
+
+        expect(response.ok).toBe(true);
+        expect(again.ok).toBe(true);
+        expect(await stack.runner.waitFor(jobId)).toMatchObject({ status: 'FAILED', error: 'JobCancelled' });
+        const job = await getJob(jobId);
+        expect(job.status).toBe('CANCELLED');
+        if (entry.cancelCall) {
+          expect(job.watch?.state).not.toBe('STOPPED');
+        } else {
+          expect(job.watch).toMatchObject({ state: 'STOPPED' });
+          expect(job.watch?.reason).toContain('may still run');
+        }
+        expect((await history(jobId)).filter((snapshot) => snapshot.status === 'CANCELLED')).toHaveLength(1);
+      },
+    );
 
     it('reports refused credentials as an auth issue, never as a job failure, and never shows the secret', async () => {
       const jobId = await watch(`${entry.vendor}-wrong`, await entry.simulator.createDemoJob(600));

@@ -193,4 +193,20 @@ describe('the watch lifecycle', () => {
     expect((await env.api<PublicJob>(`/jobs/${body.jobId}`)).body.status).toBe('RUNNING');
     await env.api(`/jobs/${body.jobId}/cancel`, { method: 'POST' });
   });
+
+  it('ends a stalled job TIMED_OUT when its connection says failOnStall, and the execution fails JobTimedOut', async () => {
+    await env.close();
+    env = await startAvidStack({
+      polling: { stallAfterSeconds: 600, maxIntervalSeconds: 60, failOnStall: true },
+    });
+    const reference = env.simulator.createCommand({ steps: stayIn('running', 42) });
+
+    const { body } = await env.watch(reference);
+    const outcome = await env.stack.runner.waitFor(body.jobId);
+
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'JobTimedOut' });
+    const { body: job } = await env.api<PublicJob>(`/jobs/${body.jobId}`);
+    expect(job).toMatchObject({ status: 'TIMED_OUT', progress: 42 });
+    expect(job.message).toContain('stalled');
+  });
 });
