@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../lib/api/problem.js';
 import { MAX_BODY_BYTES } from '../lib/api/routes.js';
+import { apiDocsAnswer } from './api-docs-page.js';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -59,6 +60,19 @@ export class LocalApiServer {
   }
 
   private async handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+    // The docs page holds no data, so it needs no token (the document it loads does, when one is set).
+    if (request.method === 'GET') {
+      const docs = await apiDocsAnswer(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+      if (docs) {
+        const binary = Buffer.isBuffer(docs.body);
+        return {
+          statusCode: docs.status,
+          headers: { 'content-type': docs.contentType, 'cache-control': 'no-cache' },
+          body: binary ? (docs.body as Buffer).toString('base64') : (docs.body as string),
+          isBase64Encoded: binary,
+        };
+      }
+    }
     if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
       return problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'Send Authorization: Bearer <token>');
     }

@@ -257,6 +257,20 @@ describe('the HTTP API', () => {
     expect(documented.sort()).toEqual(API_ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
+  it('renders the OpenAPI document at /docs with Swagger UI, serving only its own assets', async () => {
+    const page = await fetch(`${env.stack.apiUrl}/docs`);
+    const html = await page.text();
+    const bundle = await fetch(`${env.stack.apiUrl}/docs/swagger-ui-bundle.js`);
+    const outsideAssets = await fetch(`${env.stack.apiUrl}/docs/..%2Fpackage.json`);
+
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain("url: '/openapi.json'");
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    expect(outsideAssets.status).toBe(404);
+  });
+
   it('requires the configured bearer token on every route when one is set', async () => {
     const token = 'a-long-local-token-0123456789';
     const secured = await startAvidStack({
