@@ -33,6 +33,13 @@ export const AdmiralCloudOptionsSchema = z
      */
     signNumericParamsAsNumbers: z.boolean().default(false),
     /**
+     * When the server refuses a signature as a mismatch, try the other readings of the scheme
+     * (the other version, numeric parameters as numbers, route parameters unsigned) and keep the
+     * one it accepts. The scheme is published only as client code, and servers differ in these
+     * details; a wrong secret still fails, after one round of tries.
+     */
+    signatureFallback: z.boolean().default(true),
+    /**
      * A batch job's progress from its parts (`jobId`, `jobId:1`…): `min` — the update becomes
      * visible only when every part is done — or `mean`.
      */

@@ -11,12 +11,20 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
  */
 export const AdmiralCloudReferenceSchema = z
   .object({
+    // A createUpload answer's `jobId` may well be a JSON number: a caller passes on what it got.
     jobId: z
-      .string({ error: 'jobId is required: the jobId AdmiralCloud returned when the job was started' })
-      .trim()
-      .min(1, 'jobId must not be empty')
-      .max(200, 'jobId is at most 200 characters')
-      .regex(ID_PATTERN, 'jobId holds letters, digits, "_", ".", ":" or "-"'),
+      .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)], {
+        error:
+          'jobId is required: the jobId AdmiralCloud returned when the job was started (a string or a number)',
+      })
+      .transform((value) => String(value).trim())
+      .pipe(
+        z
+          .string()
+          .min(1, 'jobId must not be empty')
+          .max(200, 'jobId is at most 200 characters')
+          .regex(ID_PATTERN, 'jobId holds letters, digits, "_", ".", ":" or "-"'),
+      ),
     activityId: z
       .union([z.string(), z.number().int().nonnegative()], {
         error: 'activityId, when given, is the id of the job activity (a string or a number)',

@@ -6,9 +6,15 @@ import { z } from 'zod';
  * fields are kept.
  */
 
-/** `{"message":"error_…"}` — the API's error body, also on 401 (`…_hashMismatch`). */
+/**
+ * `{"message":"error_…"}` — the API's error body, also on 401 (`…_hashMismatch`) [CODE]. Other
+ * servers and proxies in front of it say `error` or `detail`; those are read when `message` is
+ * absent. Any field may be of another type: it is then ignored.
+ */
 export const AdmiralCloudErrorBodySchema = z.looseObject({
-  message: z.string().nullish(),
+  message: z.unknown().optional(),
+  error: z.unknown().optional(),
+  detail: z.unknown().optional(),
 });
 
 const IdSchema = z.union([z.string(), z.number()]);
@@ -19,16 +25,25 @@ export const AdmiralCloudActivitySchema = z.looseObject({
   jobId: IdSchema.nullish(),
   /** 0–100; sometimes a numeric string in client-created activities [INF]. */
   percent: z.union([z.number(), z.string()]).nullish(),
-  type: z.string().nullish(),
-  /** [INF] Not documented; read when present. */
-  status: z.string().nullish(),
+  /** [INF] What other servers call the percent; read when `percent` is absent. */
+  progress: z.union([z.number(), z.string()]).nullish(),
+  /** Read when a string: one odd field must not hide the entry's percent. */
+  type: z.unknown().optional(),
+  /** [INF] Not documented; read when a string. */
+  status: z.unknown().optional(),
 });
 export type AdmiralCloudActivity = z.infer<typeof AdmiralCloudActivitySchema>;
 
-/** `{ activities, modelChanges, modelChangesES }` — or, leniently, a bare array of activities. */
+/**
+ * `{ activities, modelChanges, modelChangesES }` [DOC] — or, leniently, a bare array of
+ * activities, or `activities` grouped by type (the reference lists the types `upload` and
+ * `miscActivities` [DOC], so a server may key them so).
+ */
 export const AdmiralCloudActivitiesResponseSchema = z.union([
   z.array(z.unknown()),
-  z.looseObject({ activities: z.array(z.unknown()).nullish() }),
+  z.looseObject({
+    activities: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).nullish(),
+  }),
 ]);
 
 /** What the jobResult body says, before it becomes a status. */
@@ -71,10 +86,20 @@ export interface ActivityEntry {
 }
 
 function toPercent(value: number | string | null | undefined): number | undefined {
-  if (value === null || value === undefined || value === '') return undefined;
-  const number = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(number)) return undefined;
+  if (value === null || value === undefined) return undefined;
+  // "40" and "40%" both occur in hand-written activity updates [INF].
+  const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : undefined;
+  if (text === '') return undefined;
+  const number = text === undefined ? value : Number(text);
+  if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
   return Math.min(100, Math.max(0, number));
+}
+
+/** The raw entries of a listing: an array, or the arrays of `activities` grouped by type. */
+function rawEntries(activities: unknown[] | Record<string, unknown> | null | undefined): unknown[] {
+  if (!activities) return [];
+  if (Array.isArray(activities)) return activities;
+  return Object.values(activities).flatMap((group) => (Array.isArray(group) ? group : [group]));
 }
 
 /**
@@ -86,7 +111,7 @@ function toPercent(value: number | string | null | undefined): number | undefine
 export function parseActivities(body: unknown): { activities: ActivityEntry[]; skipped: number } | undefined {
   const parsed = AdmiralCloudActivitiesResponseSchema.safeParse(body);
   if (!parsed.success) return undefined;
-  const raw = Array.isArray(parsed.data) ? parsed.data : (parsed.data.activities ?? []);
+  const raw = Array.isArray(parsed.data) ? parsed.data : rawEntries(parsed.data.activities);
   const activities: ActivityEntry[] = [];
   let skipped = 0;
   for (const item of raw) {
@@ -98,9 +123,9 @@ export function parseActivities(body: unknown): { activities: ActivityEntry[]; s
     activities.push({
       id: entry.data.id === null || entry.data.id === undefined ? undefined : String(entry.data.id),
       jobId: String(entry.data.jobId),
-      percent: toPercent(entry.data.percent),
-      type: entry.data.type ?? undefined,
-      status: entry.data.status ?? undefined,
+      percent: toPercent(entry.data.percent ?? entry.data.progress),
+      type: typeof entry.data.type === 'string' ? entry.data.type : undefined,
+      status: typeof entry.data.status === 'string' ? entry.data.status : undefined,
     });
   }
   return { activities, skipped };

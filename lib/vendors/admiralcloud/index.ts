@@ -1,5 +1,13 @@
 export { admiralcloudAdapter } from './admiralcloud-adapter.js';
-export { destroyActivity, findActivities, getJobResult, isNotFound } from './admiralcloud-client.js';
+export {
+  destroyActivity,
+  findActivities,
+  getJobResult,
+  isNotFound,
+  isNotReady,
+  isUnknownRoute,
+  relativePath,
+} from './admiralcloud-client.js';
 export {
   type AdmiralCloudCredentials,
   AdmiralCloudCredentialsSchema,
@@ -27,5 +35,13 @@ export {
   signAdmiralCloudRequest,
   stringToSign,
 } from './admiralcloud-signature.js';
+export {
+  candidateForms,
+  SchemeMemory,
+  type SchemeRequest,
+  type SignedForm,
+  type SigningScheme,
+  signedForm,
+} from './admiralcloud-signing-scheme.js';
 export { mapAdmiralCloudActivityStatus, mapAdmiralCloudStatus } from './map-admiralcloud-status.js';
 export { summarizeJobResult } from './summarize-job-result.js';

@@ -16,6 +16,9 @@ import { Timeline, type TimelineStep } from '../timeline.js';
  *
  * Every request must carry AdmiralCloud's signature headers, checked like its API does (v1
  * controller/action or v2 path; `x-admiralcloud-version` picks one, else either is accepted).
+ * Quirks make it behave like other readings of the same documents: a server that checks only
+ * one version, signs no route parameters, has no activity listing, answers an error instead of
+ * `{"ok":true}` before the result, or groups the listing by activity type.
  * Job progress runs on the given clock; the signature's rts is checked against *real* time,
  * because the protocol's timestamp is wall-clock seconds whatever the simulated clock does.
  */
@@ -60,6 +63,19 @@ export interface AdmiralCloudSimQuirks {
   numericGetParams?: boolean;
   /** Seconds a finished activity stays listed. Default 30 (clock seconds). */
   completedActivityTtlSeconds?: number;
+  /**
+   * The signature versions the server checks, ignoring `x-admiralcloud-version` — as a server
+   * that knows only one scheme would. Default: the header picks, else either.
+   */
+  signatureVersions?: (1 | 2)[];
+  /** False: the hash covers only the query parameters, not the route's (`jobId`, `id`). */
+  signRouteParams?: boolean;
+  /** No activity listing and no destroy: those routes answer 404 `error_routeNotFound`. */
+  noActivityListing?: boolean;
+  /** jobResult answers this error until the job is done, instead of `{"ok":true}`. */
+  jobResultBeforeDone?: { status: number; message: string };
+  /** The listing groups activities by type: `{ activities: { upload: [...], miscActivities: [...] } }`. */
+  groupedActivities?: boolean;
 }
 
 export interface AdmiralCloudSimulatorOptions {
@@ -260,6 +276,8 @@ export class AdmiralCloudSimulator {
     if (request.method === 'GET' && jobResult?.[1]) {
       const jobId = decodeURIComponent(jobResult[1]);
       route = { action: 'jobResult', params: { jobId }, answer: () => this.jobResult(jobId) };
+    } else if (this.quirks.noActivityListing && (path === '/v5/activity' || activity)) {
+      return compact(404, { message: 'error_routeNotFound' });
     } else if (request.method === 'GET' && path === '/v5/activity') {
       route = { action: 'find', params: {}, answer: () => this.listing() };
     } else if (request.method === 'DELETE' && activity?.[1]) {
@@ -270,7 +288,7 @@ export class AdmiralCloudSimulator {
     }
     const payload: Record<string, unknown> = {
       ...Object.fromEntries(request.url.searchParams),
-      ...route.params,
+      ...(this.quirks.signRouteParams === false ? {} : route.params),
     };
     const refusal = this.checkSignature(request, route.action, payload);
     if (refusal) {
@@ -299,13 +317,16 @@ export class AdmiralCloudSimulator {
     }
     const payload: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(params)) {
+      // `value == parseInt(value)` as older servers compared: "4711" becomes 4711, "7c1e…" stays.
       const numeric = typeof value === 'string' ? Number.parseInt(value, 10) : Number.NaN;
-      payload[key] = this.quirks.numericGetParams && request.method === 'GET' && numeric ? numeric : value;
+      const isNumeric = typeof value === 'string' && String(numeric) === value;
+      payload[key] = this.quirks.numericGetParams && request.method === 'GET' && isNumeric ? numeric : value;
     }
     const version = header(request.headers, 'x-admiralcloud-version');
+    const checked = this.quirks.signatureVersions;
     const bases: string[] = [];
-    if (version !== '2') bases.push(`activity\n${action.toLowerCase()}`);
-    if (version !== '1') bases.push(request.url.pathname.toLowerCase());
+    if (checked ? checked.includes(1) : version !== '2') bases.push(`activity\n${action.toLowerCase()}`);
+    if (checked ? checked.includes(2) : version !== '1') bases.push(request.url.pathname.toLowerCase());
     const expected = bases.map((base) => hmacHex(this.accessSecret, hashInput(base, rts, payload)));
     return expected.some((candidate) => sameHex(candidate, hash))
       ? undefined
@@ -325,6 +346,8 @@ export class AdmiralCloudSimulator {
     if (phase?.kind === 'destroyed' || job.parts.some((part) => part.destroyed))
       return compact(200, { ok: true });
     const done = job.parts.every((part) => part.timeline.at(now).step.state === 'done');
+    const notYet = this.quirks.jobResultBeforeDone;
+    if (!done && notYet) return compact(notYet.status, { message: notYet.message });
     if (!done) return compact(200, { ok: true });
     return compact(200, job.outcome.kind === 'result' ? job.outcome.result : {});
   }
@@ -350,6 +373,11 @@ export class AdmiralCloudSimulator {
           updatedAt: new Date(now).toISOString(),
         });
       }
+    }
+    if (this.quirks.groupedActivities) {
+      const upload = activities.filter((activity) => activity.type === 'upload');
+      const miscActivities = activities.filter((activity) => activity.type !== 'upload');
+      return compact(200, { activities: { upload, miscActivities }, modelChanges: [], modelChangesES: [] });
     }
     return compact(200, { activities, modelChanges: [], modelChangesES: [] });
   }

@@ -360,10 +360,13 @@ describe('AdmiralCloud adapter against the simulator: signatures', () => {
   });
 
   it('signs numeric ids as numbers for older API servers only when told to', async () => {
-    // Prepare
-    const older = await setUp({ quirks: { numericGetParams: true } }, { signNumericParamsAsNumbers: false });
+    // Prepare: without the fallback, only the configured reading is sent.
+    const older = await setUp(
+      { quirks: { numericGetParams: true } },
+      { signNumericParamsAsNumbers: false, signatureFallback: false },
+    );
     const olderJob = older.simulator.createJob({ jobId: '4711' });
-    const told = await setUp({ quirks: { numericGetParams: true } });
+    const told = await setUp({ quirks: { numericGetParams: true } }, { signatureFallback: false });
     const toldJob = told.simulator.createJob({ jobId: '4711' });
 
     // Act
@@ -539,7 +542,9 @@ describe('AdmiralCloud adapter against the simulator: faults and malformed answe
 
     // Act
     for (const fault of faults) {
-      simulator.server.inject(fault, { pathIncludes: 'jobResult' });
+      // Repeated: a refused hash is retried under the other readings of the scheme.
+      simulator.server.clearFaults();
+      simulator.server.inject(fault, { pathIncludes: 'jobResult', count: 20 });
       errors.push(await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context)));
     }
     const wrongSecret = contextFor(

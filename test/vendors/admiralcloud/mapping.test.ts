@@ -9,6 +9,7 @@ import {
   mapAdmiralCloudStatus,
   parseActivities,
   partsOfJob,
+  relativePath,
   summarizeJobResult,
 } from '../../../lib/vendors/admiralcloud/index.js';
 import { fixture, jsonFixture } from './support.js';
@@ -167,6 +168,25 @@ describe('AdmiralCloud activity listing', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
+  it('reads percents written as "40%" or under "progress", and listings grouped by type', () => {
+    // Prepare
+    const body = {
+      activities: {
+        upload: [{ id: 1, jobId: 'j1', percent: '40%' }],
+        miscActivities: [{ id: 2, jobId: 'j1:1', progress: 70, type: 7 }],
+      },
+    };
+
+    // Act
+    const parsed = parseActivities(body);
+
+    // Assess
+    expect(parsed?.activities).toEqual([
+      { id: '1', jobId: 'j1', percent: 40, type: undefined, status: undefined },
+      { id: '2', jobId: 'j1:1', percent: 70, type: undefined, status: undefined },
+    ]);
+  });
+
   it('finds no activities in a listing of another shape', () => {
     // Act + Assess
     expect(parseActivities('activities')).toBeUndefined();
@@ -175,6 +195,16 @@ describe('AdmiralCloud activity listing', () => {
 });
 
 describe('AdmiralCloud reference and options', () => {
+  it('accepts a numeric jobId as its decimal string', () => {
+    // Act
+    const reference = AdmiralCloudReferenceSchema.parse({ jobId: 4711 });
+
+    // Assess
+    expect(reference).toEqual({ jobId: '4711' });
+    expect(AdmiralCloudReferenceSchema.safeParse({ jobId: -1 }).success).toBe(false);
+    expect(AdmiralCloudReferenceSchema.safeParse({ jobId: 1.5 }).success).toBe(false);
+  });
+
   it('accepts a jobId and a numeric activityId', () => {
     // Act
     const reference = AdmiralCloudReferenceSchema.parse({ jobId: ' 7c1e9a40-batch ', activityId: 2001 });
@@ -196,6 +226,15 @@ describe('AdmiralCloud reference and options', () => {
     // Assess
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.error?.issues)).toContain(message);
+  });
+
+  it('does not repeat the API version a base URL already ends in', () => {
+    // Act + Assess
+    expect(relativePath(new URL('https://api.admiralcloud.com/'), 'v5/activity')).toBe('v5/activity');
+    expect(relativePath(new URL('https://api.admiralcloud.com/v5/'), 'v5/activity')).toBe('activity');
+    expect(relativePath(new URL('https://api.admiralcloud.com/V5/'), 'v5/activity/x')).toBe('activity/x');
+    expect(relativePath(new URL('https://api.admiralcloud.com/v4/'), 'v5/activity')).toBe('v5/activity');
+    expect(relativePath(new URL('https://proxy.example/v50/'), 'v5/activity')).toBe('v5/activity');
   });
 
   it('defaults to signature v2, the documented paths and min batch progress', () => {

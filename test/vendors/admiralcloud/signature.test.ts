@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  candidateForms,
   canonicalPayload,
   compareKeys,
   requestTimestamp,
   type SignatureInput,
   signAdmiralCloudRequest,
+  signedForm,
   stringToSign,
 } from '../../../lib/vendors/admiralcloud/index.js';
 
@@ -138,5 +140,70 @@ describe('AdmiralCloud request signature', () => {
 
     // Assess
     expect(timestamp).toBe(1_700_000_000);
+  });
+});
+
+describe('AdmiralCloud signing readings', () => {
+  const configured = { version: 2, numbersAsNumbers: false, route: 'router' } as const;
+
+  it('lists the configured reading first, then the other version, numbers, unsigned route', () => {
+    // Prepare
+    const request = {
+      action: 'jobResult',
+      path: '/v5/activity/jobResult/4711',
+      query: {},
+      route: { jobId: '4711' },
+    };
+
+    // Act
+    const forms = candidateForms(configured, request);
+
+    // Assess
+    expect(forms.map((form) => [form.target.version, form.payload])).toEqual([
+      [2, { jobId: '4711' }],
+      [1, { jobId: '4711' }],
+      [2, { jobId: 4711 }],
+      [1, { jobId: 4711 }],
+      [2, {}],
+      [1, {}],
+    ]);
+  });
+
+  it('lists a reading once when it gives the same bytes as another', () => {
+    // Prepare
+    const listing = { action: 'find', path: '/v5/activity', query: {}, route: {} };
+    const destroy = {
+      action: 'destroy',
+      path: '/v5/activity/abc',
+      query: {},
+      route: { activityId: 'abc' },
+      routerRoute: { id: 'abc' },
+    };
+
+    // Act
+    const listingForms = candidateForms(configured, listing);
+    const destroyForms = candidateForms(configured, destroy);
+
+    // Assess
+    expect(listingForms.map((form) => form.target.version)).toEqual([2, 1]);
+    expect(destroyForms.map((form) => [form.target.version, form.payload])).toEqual([
+      [2, { id: 'abc' }],
+      [1, { id: 'abc' }],
+      [2, { activityId: 'abc' }],
+      [2, {}],
+      [1, { activityId: 'abc' }],
+      [1, {}],
+    ]);
+  });
+
+  it('turns only canonical integers into numbers', () => {
+    // Act
+    const form = signedForm(
+      { version: 1, numbersAsNumbers: true, route: 'template' },
+      { action: 'find', path: '/v5/activity', query: { a: '0', b: '0815', c: '7c1e', d: '12' }, route: {} },
+    );
+
+    // Assess
+    expect(form.payload).toEqual({ a: 0, b: '0815', c: '7c1e', d: 12 });
   });
 });
