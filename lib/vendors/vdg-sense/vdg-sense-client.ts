@@ -3,7 +3,13 @@ import { VendorAuthError, VendorProtocolError } from '../../jobs/errors.js';
 import type { AdapterContext } from '../vendor-adapter.js';
 import type { VdgSenseOptions } from './vdg-sense-options.js';
 import { parseVdgSenseResult, type VdgSenseResult } from './vdg-sense-schema.js';
-import { basicAuthorization, dropSession, getSession, type VdgSenseSession } from './vdg-sense-session.js';
+import {
+  basicAuthorization,
+  dropSession,
+  getSession,
+  hasCredentials,
+  type VdgSenseSession,
+} from './vdg-sense-session.js';
 
 type Context = AdapterContext<VdgSenseOptions>;
 
@@ -17,6 +23,7 @@ type Context = AdapterContext<VdgSenseOptions>;
 export async function vdgSenseRequest(context: Context, request: VendorRequest): Promise<VendorResponse> {
   const auth = context.options.auth;
   if (auth.scheme === 'none') return context.http.request(request);
+  if (!hasCredentials(context)) return withoutCredentials(context, request);
   if (auth.scheme === 'basic') {
     return context.http.request({
       ...request,
@@ -31,10 +38,27 @@ export async function vdgSenseRequest(context: Context, request: VendorRequest):
   const retried = await sendWithSession(context, request, renewed, auth.sessionErrorCodes);
   if (retried !== 'refused') return retried;
   dropSession(context);
-  throw new VendorAuthError('VDG Sense refused a session right after a successful login', {
+  const why = renewed.note
+    ? `VDG Sense refused the request without a session (${renewed.note})`
+    : 'VDG Sense refused a session right after a successful login';
+  throw new VendorAuthError(context.http.clean(why), {
     vendor: 'vdg-sense',
     connection: context.connection.name,
   });
+}
+
+/** No username and password: the request goes out bare, and a refusal says what is missing. */
+async function withoutCredentials(context: Context, request: VendorRequest): Promise<VendorResponse> {
+  try {
+    return await context.http.request(request);
+  } catch (error) {
+    if (!(error instanceof VendorAuthError)) throw error;
+    throw new VendorAuthError(
+      `${error.message}; connection "${context.connection.name}" has no username and password, so jobwatch sent no ${context.options.auth.scheme === 'digest' ? 'AuthenticateUserDigest login' : 'credentials'}`,
+      error.context,
+      { cause: error },
+    );
+  }
 }
 
 async function sendWithSession(
@@ -58,17 +82,28 @@ async function sendWithSession(
 }
 
 function leadingErrorCode(text: string): number | undefined {
-  const match = /<result\b[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)/i.exec(text.slice(0, 2000));
-  return match?.[1] === undefined ? undefined : Number(match[1]);
+  const match =
+    /<result\b(?:[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)|[^>]*>\s*<errorcode\s*>\s*(-?\d+))/i.exec(
+      text.slice(0, 2000),
+    );
+  const code = match?.[1] ?? match?.[2];
+  return code === undefined ? undefined : Number(code);
 }
 
-/** A command's answer, read as a `<result errorcode>` document; HTTP other than 2xx is a protocol error. */
+/**
+ * A command's answer, read as a `<result errorcode>` document. HTTP other than 2xx is a protocol
+ * error, unless its body is a `<result>` with a negative errorcode: a manager may well send
+ * "-57 invalid exportid" with a 404, and the errorcode is the more precise of the two.
+ */
 export async function vdgSenseCommand(
   context: Context,
   request: VendorRequest,
 ): Promise<{ result: VdgSenseResult; response: VendorResponse }> {
   const response = await vdgSenseRequest(context, request);
   if (response.status < 200 || response.status >= 300) {
+    const code = leadingErrorCode(response.text);
+    if (code !== undefined && code < 0)
+      return { result: { errorCode: code, exports: [], repairs: [] }, response };
     throw context.http.protocolError(response, `answered HTTP ${response.status}`);
   }
   try {
@@ -80,25 +115,49 @@ export async function vdgSenseCommand(
   }
 }
 
+/**
+ * The command file's URL. `GET {baseUrl}command?…` is the documented form; an operator who gave
+ * the command file itself as the base URL (`http://server/command`) means the same file, not
+ * `command/command`, so a base URL ending in the command path is used as it is.
+ *
+ * @example commandUrl(context) // 'command', or new URL('http://server/command') for that base URL
+ */
+export function commandUrl(context: Context): string | URL {
+  const base = context.http.baseUrl;
+  const commandPath = context.options.commandPath.replace(/^\/+|\/+$/g, '');
+  const lastSegment = base.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (
+    commandPath !== '' &&
+    !commandPath.includes('/') &&
+    lastSegment.toLowerCase() === commandPath.toLowerCase()
+  ) {
+    const url = new URL(base.href);
+    url.pathname = base.pathname.replace(/\/+$/, '');
+    return url;
+  }
+  return context.options.commandPath;
+}
+
 /** `GET command?command=getExportVideoStatus&exportid=…` (the client URL-encodes the value). */
 export function getExportVideoStatus(context: Context, exportId: string) {
   return vdgSenseCommand(context, {
-    url: context.options.commandPath,
+    url: commandUrl(context),
     query: { command: 'getExportVideoStatus', exportid: exportId },
     headers: { accept: 'text/xml' },
   });
 }
 
 /**
- * [INF] Removes a pending export: the docs say exportVideo also removes one but do not show the
- * body; this posts `<export><exportid/><action>remove</action></export>` to the configured command.
+ * [INF] Removes a pending export: the docs say exportVideo also removes one but do not show how.
+ * This posts `<export><exportid/><action>remove</action></export>` to the configured command and
+ * repeats `exportid` and `action=remove` in the query, so a manager reading either finds them.
  */
 export function removeExport(context: Context, exportId: string) {
   const body = `<?xml version="1.0"?><export><exportid>${escapeText(exportId)}</exportid><action>remove</action></export>`;
   return vdgSenseCommand(context, {
     method: 'POST',
-    url: context.options.commandPath,
-    query: { command: context.options.cancelCommand },
+    url: commandUrl(context),
+    query: { command: context.options.cancelCommand, exportid: exportId, action: 'remove' },
     headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' },
     body,
   });

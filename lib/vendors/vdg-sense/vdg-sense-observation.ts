@@ -1,7 +1,7 @@
 import type { Observation } from '../../jobs/job.js';
 import { isDeviceCompleted, mapVdgSenseStatus } from './map-vdg-sense-status.js';
-import { deviceProgress, exportProgress } from './vdg-sense-progress.js';
-import type { VdgSenseExport } from './vdg-sense-schema.js';
+import { deviceProgress, exportProgress, readProgress } from './vdg-sense-progress.js';
+import type { VdgSenseDevice, VdgSenseExport } from './vdg-sense-schema.js';
 
 /** Per-device facts kept in details; a long device list is cut here to keep snapshots small. */
 const MAX_DEVICES_IN_DETAILS = 20;
@@ -20,9 +20,10 @@ export function observeVdgSenseExport(entry: VdgSenseExport): Observation {
   const rawStatus = entry.status ?? '';
   const status = mapVdgSenseStatus(entry.status);
   const devices = entry.devices;
-  const unfinished = devices.filter((device) => !isDeviceCompleted(device.status));
+  const unfinished = devices.filter(isDeviceUnfinished);
   const partial = status === 'SUCCEEDED' && unfinished.length > 0;
-  const derived = exportProgress(devices);
+  // Devices are the documented measure; an export-level <progress> is used only without them.
+  const derived = exportProgress(devices) ?? readProgress(entry.progress);
   const progress = status === 'SUCCEEDED' && !partial ? 100 : derived;
 
   const details: Record<string, unknown> = { ...(entry.exportId ? { exportId: entry.exportId } : {}) };
@@ -56,4 +57,14 @@ export function observeVdgSenseExport(entry: VdgSenseExport): Observation {
       : 'VDG Sense reported the export without a status';
   }
   return observation;
+}
+
+/**
+ * A device that says it did not finish: its status is not COMPLETED, or, without a status, its
+ * progress is below 100. A device that reports neither is no evidence that the export is partial.
+ */
+function isDeviceUnfinished(device: VdgSenseDevice): boolean {
+  if ((device.status ?? '').trim() !== '') return !isDeviceCompleted(device.status);
+  const progress = deviceProgress(device);
+  return progress !== undefined && progress < 100;
 }

@@ -64,13 +64,20 @@ export const VdgSenseOptionsSchema = z
     cancelCommand: CommandName.default('exportVideo'),
     /** [INF] VDG runs on Windows: paths compare case-insensitively unless told otherwise. */
     pathComparison: z.enum(['case-insensitive', 'exact']).default('case-insensitive'),
+    /**
+     * Polls in a row an errorcode-0 answer must leave our export out before it is LOST. VDG's
+     * documented "no such export" is -57; an empty list is only nearly as clear, so it is
+     * confirmed once (1: LOST at once).
+     */
+    notListedPollsBeforeLost: z.number().int().min(1).max(20).default(2),
   })
   .strict();
 export type VdgSenseOptions = z.infer<typeof VdgSenseOptionsSchema>;
 
 /**
- * `{ username, password }` for the digest and basic schemes; nothing for `none`. Both or neither:
- * a half-filled secret is a configuration mistake worth naming.
+ * `{ username, password }` for the digest and basic schemes. Both or neither: a half-filled
+ * secret is a configuration mistake worth naming. Neither means no login and no Authorization
+ * header whatever the scheme (see `hasCredentials`).
  */
 export const VdgSenseCredentialsSchema = z
   .object({

@@ -2,16 +2,30 @@ import type { VdgSenseDevice } from './vdg-sense-schema.js';
 import { parseVdgTime } from './vdg-sense-time.js';
 
 /**
- * A device's progress 0..100, from VDG's text (a bare number, tolerated with a trailing `%`).
+ * A progress value 0..100 from VDG's text: a bare number, tolerated with a trailing `%` (the docs
+ * write "[0..100%]") and with a decimal comma (a Windows server in a German locale writes "12,5").
  *
- * @example deviceProgress({ progress: '42' }) // 42
+ * @example readProgress('42') // 42
+ * @example readProgress(' 12,5 % ') // 12.5
  */
-export function deviceProgress(device: Pick<VdgSenseDevice, 'progress'>): number | undefined {
-  const text = (device.progress ?? '').trim().replace(/%$/, '');
+export function readProgress(raw: string | undefined): number | undefined {
+  const text = (raw ?? '')
+    .trim()
+    .replace(/\s*%$/, '')
+    .replace(/^(-?\d+),(\d+)$/, '$1.$2');
   if (text === '') return undefined;
   const value = Number(text);
   if (!Number.isFinite(value)) return undefined;
   return Math.min(100, Math.max(0, value));
+}
+
+/**
+ * A device's progress 0..100.
+ *
+ * @example deviceProgress({ progress: '42' }) // 42
+ */
+export function deviceProgress(device: Pick<VdgSenseDevice, 'progress'>): number | undefined {
+  return readProgress(device.progress);
 }
 
 /**

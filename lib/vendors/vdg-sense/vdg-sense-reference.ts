@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { parseVdgTime } from './vdg-sense-time.js';
 
-/** `yyyy-mm-dd hh:nn:ss[.zzz]` (VDG's UTC form) or ISO 8601 with `T` and an optional `Z`. */
-const VDG_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z?$/;
-
-const TimeSchema = z.string().regex(VDG_TIME, 'a UTC time as "yyyy-mm-dd hh:nn:ss.zzz"');
+/**
+ * `yyyy-mm-dd hh:nn:ss[.zzz]` (VDG's UTC form), or what else names one instant the same way VDG
+ * may report it (ISO 8601 with `T`, `Z` or an offset): the fingerprint compares instants.
+ */
+const TimeSchema = z
+  .string()
+  .trim()
+  .refine((value) => !/^\d+$/.test(value) && parseVdgTime(value) !== undefined, {
+    error: 'a UTC time as "yyyy-mm-dd hh:nn:ss.zzz"',
+  });
 
 const ReferenceDeviceSchema = z
   .object({

@@ -9,7 +9,7 @@ import { repairVdgSenseXml } from './vdg-sense-xml-repair.js';
  */
 
 /** An element's text whatever shape the parser gave it (text, `{ '#text' }`, repeated). */
-function textOf(value: unknown): string | undefined {
+export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return textOf(value[0]);
@@ -19,6 +19,28 @@ function textOf(value: unknown): string | undefined {
 }
 
 const XmlText = z.unknown().optional().transform(textOf);
+
+/**
+ * An element with its attributes also readable as children: the docs write every field as an
+ * element, but nothing says a manager cannot write `<export exportid="3">` or `<device
+ * progress="50">`. An element wins over an attribute of the same name.
+ */
+function withAttributesAsFields(value: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...value };
+  for (const [key, attribute] of Object.entries(value)) {
+    if (!key.startsWith(XML_ATTRIBUTE_PREFIX)) continue;
+    const name = key.slice(XML_ATTRIBUTE_PREFIX.length);
+    if (fields[name] === undefined) fields[name] = attribute;
+  }
+  return fields;
+}
+
+/** The entries that are elements with content (text-only placeholders carry none), attributes merged. */
+function elementsOf(value: unknown): Record<string, unknown>[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object')
+    .map(withAttributesAsFields);
+}
 
 const DeviceSchema = z
   .looseObject({
@@ -42,13 +64,10 @@ export type VdgSenseDevice = z.output<typeof DeviceSchema>;
 const DevicesSchema = z
   .unknown()
   .optional()
-  .transform((value) => {
-    const list = value && typeof value === 'object' ? (value as { device?: unknown }).device : undefined;
+  .transform((value) =>
     // Text-only entries (the docs' `<device> ... </device>` placeholder) carry no device.
-    return (Array.isArray(list) ? list : []).filter(
-      (entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object',
-    );
-  })
+    elementsOf(value && typeof value === 'object' ? (value as { device?: unknown }).device : undefined),
+  )
   .pipe(z.array(DeviceSchema));
 
 const ExportSchema = z
@@ -57,6 +76,8 @@ const ExportSchema = z
     path: XmlText,
     status: XmlText,
     bandwidth: XmlText,
+    /** Not documented: a manager may report the export's own progress besides its devices'. */
+    progress: XmlText,
     devices: DevicesSchema,
   })
   .transform((entry) => ({
@@ -64,29 +85,31 @@ const ExportSchema = z
     path: entry.path,
     status: entry.status,
     bandwidth: entry.bandwidth,
+    ...(entry.progress === undefined ? {} : { progress: entry.progress }),
     devices: entry.devices,
   }));
 export type VdgSenseExport = z.output<typeof ExportSchema>;
 
-const ExportsSchema = z
-  .unknown()
-  .optional()
-  .transform((value) => {
-    const list = value && typeof value === 'object' ? (value as { export?: unknown }).export : undefined;
-    return (Array.isArray(list) ? list : []).filter(
-      (entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object',
-    );
-  })
-  .pipe(z.array(ExportSchema));
+/** `<errorcode>` as the root's attribute (documented) or, failing that, as its child element. */
+const ErrorCodeSchema = z
+  .string({ error: 'the <result> element has no errorcode' })
+  .trim()
+  .regex(/^[-+]?\d+$/, 'errorcode is not a number')
+  .transform(Number);
 
-const ResultSchema = z.looseObject({
-  [`${XML_ATTRIBUTE_PREFIX}errorcode`]: z
-    .string({ error: 'the <result> element has no errorcode attribute' })
-    .trim()
-    .regex(/^-?\d+$/, 'errorcode is not a number')
-    .transform(Number),
-  exports: ExportsSchema,
-});
+const ResultSchema = z
+  .looseObject({
+    errorcode: z.unknown().transform(textOf).pipe(ErrorCodeSchema),
+    exports: z.unknown().optional(),
+    export: z.unknown().optional(),
+  })
+  .transform((root) => {
+    const wrapper = root.exports && typeof root.exports === 'object' ? root.exports : undefined;
+    const listed = elementsOf(wrapper ? (wrapper as { export?: unknown }).export : undefined);
+    // Exports written straight under <result>, without the <exports> list, are still exports.
+    return { errorCode: root.errorcode, exports: listed.length > 0 ? listed : elementsOf(root.export) };
+  })
+  .pipe(z.object({ errorCode: z.number(), exports: z.array(ExportSchema) }));
 
 export interface VdgSenseResult {
   errorCode: number;
@@ -95,8 +118,12 @@ export interface VdgSenseResult {
   repairs: string[];
 }
 
+/** The root's errorcode, as an attribute or as the first child element, before anything else. */
 const LEADING_ERRORCODE =
-  /^\s*(?:<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<result\b[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)/i;
+  /^\s*(?:<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<result\b(?:[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)|[^>]*>\s*<errorcode\s*>\s*(-?\d+)\s*<\/errorcode\s*>)/i;
+
+/** What may stand before the first tag: a byte-order mark, and blanks a template left behind. */
+const LEADING_BLANKS = /^[\uFEFF\s]+/;
 
 /**
  * Reads a VDG Sense `<result errorcode="N">` answer. The errorcode is read first, from the root
@@ -109,11 +136,13 @@ const LEADING_ERRORCODE =
  */
 export function parseVdgSenseResult(text: string): VdgSenseResult {
   assertNoDoctype(text);
-  const leading = LEADING_ERRORCODE.exec(text)?.[1];
+  const match = LEADING_ERRORCODE.exec(text);
+  const leading = match?.[1] ?? match?.[2];
   if (leading !== undefined && Number(leading) < 0) {
     return { errorCode: Number(leading), exports: [], repairs: [] };
   }
-  const { document, repairs } = parseTolerantly(text);
+  // An XML declaration after blanks is not well-formed; the blanks say nothing, so they go.
+  const { document, repairs } = parseTolerantly(text.replace(LEADING_BLANKS, ''));
   const root = document.result;
   if (root === undefined || root === null || typeof root !== 'object' || Array.isArray(root)) {
     const found = Object.keys(document).filter((key) => !key.startsWith('?'))[0];
@@ -121,17 +150,18 @@ export function parseVdgSenseResult(text: string): VdgSenseResult {
       `expected a <result> document, got ${found ? `<${found}>` : 'no root element'}`,
     );
   }
-  const parsed = ResultSchema.safeParse(root);
+  const fields = root as Record<string, unknown>;
+  const parsed = ResultSchema.safeParse({
+    ...withAttributesAsFields(fields),
+    // The documented attribute wins over an element of the same name.
+    errorcode: fields[`${XML_ATTRIBUTE_PREFIX}errorcode`] ?? fields.errorcode,
+  });
   if (!parsed.success) {
     throw new VendorProtocolError(
       `the <result> document is unreadable: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
     );
   }
-  return {
-    errorCode: parsed.data[`${XML_ATTRIBUTE_PREFIX}errorcode`] as number,
-    exports: parsed.data.exports,
-    repairs,
-  };
+  return { errorCode: parsed.data.errorCode, exports: parsed.data.exports, repairs };
 }
 
 function parseTolerantly(text: string): { document: Record<string, unknown>; repairs: string[] } {

@@ -5,14 +5,17 @@ import { parseXml, XML_ATTRIBUTE_PREFIX } from '../shared/xml.js';
 import type { AdapterContext } from '../vendor-adapter.js';
 import { computeDigest } from './vdg-sense-digest.js';
 import type { VdgSenseDigestAuth, VdgSenseOptions } from './vdg-sense-options.js';
+import { textOf } from './vdg-sense-schema.js';
 import { formatVdgTime } from './vdg-sense-time.js';
 
 /** How a logged-in session is presented on later requests. */
 export interface VdgSenseSession {
-  /** A `name=value` pair for the Cookie header. */
+  /** `name=value` pairs for the Cookie header. */
   cookie?: string;
   /** A session id for the query string. */
   query?: { name: string; value: string };
+  /** Why no session is presented, for the auth error should the manager want one after all. */
+  note?: string;
 }
 
 /**
@@ -66,6 +69,15 @@ export function dropSession(context: AdapterContext<VdgSenseOptions>): void {
   sessions.delete(sessionKey(context));
 }
 
+/**
+ * True when the connection has a username and password. Without them jobwatch sends no login
+ * and no Authorization header at all, whatever the scheme: a manager (or a test double) that
+ * needs none answers, and one that does refuses with 401/403, which names the missing secret.
+ */
+export function hasCredentials(context: AdapterContext<VdgSenseOptions>): boolean {
+  return Boolean(context.credentials.username && context.credentials.password);
+}
+
 function requireCredentials(context: AdapterContext<VdgSenseOptions>): {
   username: string;
   password: string;
@@ -98,17 +110,31 @@ async function logIn(
     "<?xml version='1.0'?><AuthenticateUserDigest>" +
     `<username>${escapeXml(username)}</username><nonce>${escapeXml(nonce)}</nonce>` +
     `<timestamp>${timestamp}</timestamp><digest>${digest}</digest></AuthenticateUserDigest>`;
-  // 401/403 become VendorAuthError inside the client.
-  const response = await context.http.request({
-    method: 'POST',
-    url: auth.loginPath,
-    headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' },
-    body,
-  });
+  let response: VendorResponse;
+  try {
+    // 401/403 become VendorAuthError and 5xx a VendorTransportError inside the client: those are
+    // the manager's word on the login and propagate.
+    response = await context.http.request({
+      method: 'POST',
+      url: auth.loginPath,
+      headers: { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml' },
+      body,
+    });
+  } catch (error) {
+    // A redirect (to a web login page, say) is no AuthenticateUserDigest endpoint.
+    if (error instanceof VendorProtocolError) return { note: `the login ${describeFailure(error)}` };
+    throw error;
+  }
   if (response.status < 200 || response.status >= 300) {
-    throw context.http.protocolError(response, `answered the login with HTTP ${response.status}`);
+    // [INF] No login endpoint here (404, 405...): the manager may not want one. Carry on without
+    // a session; if a command is then refused, the auth error says what the login answered.
+    return { note: `the login at ${auth.loginPath} answered HTTP ${response.status}` };
   }
   return sessionFrom(context, auth, response);
+}
+
+function describeFailure(error: Error): string {
+  return error.message.replace(/^\S+ \S+ /, '');
 }
 
 function sessionFrom(
@@ -116,22 +142,9 @@ function sessionFrom(
   auth: VdgSenseDigestAuth,
   response: VendorResponse,
 ): VdgSenseSession {
-  let root: Record<string, unknown> = {};
-  if (response.text.trim() !== '') {
-    try {
-      const document = parseXml(response.text, { lowerCaseNames: true });
-      const first = Object.values(document).find((value) => value !== null && typeof value === 'object');
-      root = (first as Record<string, unknown> | undefined) ?? {};
-    } catch (error) {
-      if (!(error instanceof VendorProtocolError)) throw error;
-      throw context.http.protocolError(
-        response,
-        `answered the login with unreadable XML: ${error.message}`,
-        error,
-      );
-    }
-  }
-  const errorCode = Number(root[`${XML_ATTRIBUTE_PREFIX}errorcode`] ?? root.errorcode ?? 0);
+  const { root, unreadable } = readLoginAnswer(response.text);
+  const code = textOf(root[`${XML_ATTRIBUTE_PREFIX}errorcode`] ?? root.errorcode);
+  const errorCode = code === undefined ? 0 : Number(code);
   if (Number.isFinite(errorCode) && errorCode < 0) {
     throw new VendorAuthError(context.http.clean(`VDG Sense refused the login (errorcode ${errorCode})`), {
       vendor: 'vdg-sense',
@@ -139,16 +152,49 @@ function sessionFrom(
       request: `POST ${auth.loginPath}`,
     });
   }
-  const cookie = response.headers.getSetCookie()[0]?.split(';')[0]?.trim();
-  if (cookie?.includes('=')) return { cookie };
-  const id = ['sessionid', 'session', 'sessionkey', 'token']
-    .map((name) => root[name])
-    .find((value): value is string => typeof value === 'string' && value.trim() !== '');
-  // [INF] No session in the answer: the manager may tie the session to the connection itself.
-  if (!id) return {};
+  // Every cookie the login set goes back: which one is the session is the manager's business.
+  const cookies = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]?.trim() ?? '')
+    .filter((pair) => /^[^=\s]+=/.test(pair));
+  if (cookies.length > 0) return { cookie: cookies.join('; ') };
+  const id = SESSION_FIELDS.flatMap((name) => [root[name], root[`${XML_ATTRIBUTE_PREFIX}${name}`]])
+    .map(textOf)
+    .find((value): value is string => value !== undefined && value !== '');
+  // [INF] No session in the answer: the manager may tie the session to the connection itself,
+  // or want none. A 2xx without a refusal is not a refusal.
+  if (!id) {
+    return {
+      note: unreadable
+        ? `the login answer was not readable XML (${unreadable}), so no session was sent`
+        : 'the login answer carried no session, so none was sent',
+    };
+  }
   return auth.sessionVia === 'query'
-    ? { query: { name: auth.sessionName, value: id.trim() } }
-    : { cookie: `${auth.sessionName}=${id.trim()}` };
+    ? { query: { name: auth.sessionName, value: id } }
+    : { cookie: `${auth.sessionName}=${id}` };
+}
+
+/** [INF] Where a login answer may carry its session id: an element or an attribute of these names. */
+const SESSION_FIELDS = ['sessionid', 'session', 'sessionkey', 'token'];
+
+/**
+ * The login answer's root element (or, for a bare `<sessionid>abc</sessionid>` document, the
+ * document itself), and why it could not be read if it could not.
+ */
+function readLoginAnswer(text: string): { root: Record<string, unknown>; unreadable?: string } {
+  if (text.trim() === '') return { root: {} };
+  try {
+    const document = parseXml(text.replace(/^[\uFEFF\s]+/, ''), { lowerCaseNames: true });
+    const first = Object.entries(document).find(([name]) => !name.startsWith('?'));
+    if (first && first[1] !== null && typeof first[1] === 'object') {
+      return { root: first[1] as Record<string, unknown> };
+    }
+    return { root: document };
+  } catch (error) {
+    if (!(error instanceof VendorProtocolError)) throw error;
+    return { root: {}, unreadable: error.message };
+  }
 }
 
 function escapeXml(text: string): string {

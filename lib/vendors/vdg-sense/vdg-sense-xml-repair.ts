@@ -1,10 +1,13 @@
 /**
- * Repairs the two defects of VDG Sense's documented getExportVideoStatus sample that leave the
+ * Repairs the defects of VDG Sense's documented getExportVideoStatus sample that leave the
  * structure unambiguous, and nothing else:
  *
  * - an unquoted attribute value (`<exports count=[exportcount]>`) is quoted;
  * - a `<device>` that is never closed is closed where the next `<device>` opens or where
- *   `</devices>` ends the list: a device never contains a device, so there is only one reading.
+ *   `</devices>` ends the list: a device never contains a device, so there is only one reading;
+ * - a bare `&` that starts no character or entity reference is escaped: the docs warn that `&`
+ *   is special and a manager that echoes a path may not escape it (`D:\A & B`), and such an `&`
+ *   has one reading only.
  *
  * Anything else that is broken (a truncated body, an HTML page) stays broken and is refused.
  * The commented-out XML declaration (`<!--?xml ...?-->`) is a valid comment and needs nothing.
@@ -18,6 +21,7 @@ export interface XmlRepair {
 const START_TAG = /<([A-Za-z_][\w.-]*)(\s[^<>]*?)?(\/?)>/g;
 const UNQUOTED_ATTRIBUTE = /(\s[A-Za-z_][\w.:-]*\s*=\s*)([^\s"'<>=]+)/g;
 const DEVICE_TAG = /<(\/?)(devices|device)(\s[^<>]*?)?(\/?)>/gi;
+const BARE_AMPERSAND = /&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)/g;
 
 /**
  * Returns the document with VDG's known sample defects repaired.
@@ -30,7 +34,9 @@ export function repairVdgSenseXml(text: string): XmlRepair {
   if (quoted !== text) repairs.push('quoted unquoted attribute values');
   const { text: closed, inserted } = closeDevices(quoted);
   if (inserted > 0) repairs.push(`closed ${inserted} unclosed <device> element${inserted === 1 ? '' : 's'}`);
-  return { text: closed, repairs };
+  const escaped = closed.replace(BARE_AMPERSAND, '&amp;');
+  if (escaped !== closed) repairs.push('escaped bare "&" characters');
+  return { text: escaped, repairs };
 }
 
 function quoteAttributeValues(text: string): string {

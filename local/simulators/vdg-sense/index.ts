@@ -37,6 +37,14 @@ export interface VdgSimQuirks {
   lowerCaseStatuses?: boolean;
   /** Answer in the documented sample's malformed shape: commented declaration, unquoted count, unclosed devices. */
   malformedShape?: boolean;
+  /** List every export whatever `exportid` asks for (the parameter is optional; a manager may ignore it). */
+  ignoreExportIdFilter?: boolean;
+  /** Answer an unknown `exportid` with errorcode 0 and an empty list instead of -57. */
+  unknownIdAsEmptyList?: boolean;
+  /** Write the errorcode as a `<errorcode>` child of `<result>` instead of its attribute. */
+  errorCodeAsElement?: boolean;
+  /** Accept requests without a session although the login works (a manager that does not check). */
+  sessionOptional?: boolean;
 }
 
 export interface VdgSenseSimulatorOptions {
@@ -241,7 +249,8 @@ export class VdgSenseSimulator {
     if (command === 'getexportvideostatus' && request.method === 'GET') {
       return this.status(request.url.searchParams.get('exportid') ?? undefined);
     }
-    if (command === 'exportvideo' && request.method === 'POST') return this.exportVideo(request.body);
+    if (command === 'exportvideo' && request.method === 'POST')
+      return this.exportVideo(request.body, request.url.searchParams);
     return { status: 404, body: 'Not Found', contentType: 'text/plain' };
   }
 
@@ -287,6 +296,7 @@ export class VdgSenseSimulator {
         headers: { 'www-authenticate': 'Basic realm="VDG Sense"' },
       };
     }
+    if (this.quirks.sessionOptional) return undefined;
     const cookie = /(?:^|;\s*)sessionid=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     const session = cookie ?? request.url.searchParams.get('sessionid') ?? '';
     if (!this.refuseSessions && this.sessions.has(session)) return undefined;
@@ -298,16 +308,24 @@ export class VdgSenseSimulator {
 
   private status(exportId: string | undefined): SimResponse {
     const forced = this.pendingErrorCodes.shift();
-    if (forced !== undefined) return xml(200, `<?xml version="1.0"?><result errorcode="${forced}"></result>`);
-    if (exportId !== undefined) {
+    if (forced !== undefined) return xml(200, `<?xml version="1.0"?>${this.resultTag(forced)}</result>`);
+    if (exportId !== undefined && !this.quirks.ignoreExportIdFilter) {
       const entry = this.exports.get(exportId);
-      if (!entry) return xml(200, '<?xml version="1.0"?><result errorcode="-57"></result>');
-      return xml(200, this.render([entry]));
+      if (entry) return xml(200, this.render([entry]));
+      if (this.quirks.unknownIdAsEmptyList) return xml(200, this.render([]));
+      return xml(200, `<?xml version="1.0"?>${this.resultTag(-57)}</result>`);
     }
     return xml(200, this.render([...this.exports.values()]));
   }
 
-  private exportVideo(body: string): SimResponse {
+  /** The opening `<result>` with its errorcode, where the quirks put it. */
+  private resultTag(errorCode: number): string {
+    return this.quirks.errorCodeAsElement
+      ? `<result><errorcode>${errorCode}</errorcode>`
+      : `<result errorcode="${errorCode}">`;
+  }
+
+  private exportVideo(body: string, query: URLSearchParams): SimResponse {
     let document: Record<string, unknown>;
     try {
       document = parseXml(body, { lowerCaseNames: true, alwaysArray: ['device'] });
@@ -316,9 +334,9 @@ export class VdgSenseSimulator {
     }
     const request = (document.export ?? {}) as Record<string, unknown>;
     const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-    const action = text(request.action).toLowerCase();
+    const action = (text(request.action) || (query.get('action') ?? '')).toLowerCase();
     if (action === 'remove') {
-      const entry = this.exports.get(text(request.exportid));
+      const entry = this.exports.get(text(request.exportid) || (query.get('exportid') ?? ''));
       if (!entry) return xml(200, '<result errorcode="-57"/>');
       if (this.exportStatus(entry) === 'COMPLETED') return xml(200, '<result errorcode="-18"/>');
       entry.removed = true;
@@ -376,7 +394,7 @@ export class VdgSenseSimulator {
       .join(' ');
     const count = malformed ? `count=${entries.length}` : `count="${entries.length}"`;
     const declaration = malformed ? '<!--?xml version="1.0" ?-->' : '<?xml version="1.0"?>';
-    return `${declaration} <result errorcode="0"> <exports ${count}> ${exportsXml} </exports> </result>`;
+    return `${declaration} ${this.resultTag(0)} <exports ${count}> ${exportsXml} </exports> </result>`;
   }
 
   private exportStatus(entry: SimExport): string {

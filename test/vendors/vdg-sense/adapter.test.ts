@@ -1,10 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ConfigurationError,
-  VendorAuthError,
-  VendorProtocolError,
-  VendorTransportError,
-} from '../../../lib/jobs/errors.js';
+import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
 import {
   clearVdgSenseSessions,
   VdgSenseErrorCodeError,
@@ -193,6 +188,132 @@ describe('VDG Sense adapter against the simulator', () => {
     expect(first.adapterState?.fingerprint).toMatchObject({ path: expect.stringContaining('demo-') });
     expect(second).toMatchObject({ status: 'LOST', rawStatus: 'export id reused' });
   });
+
+  it('picks our export from the whole list when the manager ignores the exportid filter', async () => {
+    // Prepare
+    simulator.setQuirks({ ignoreExportIdFilter: true });
+    simulator.createDemoJob(30);
+    const reference = simulator.createDemoJob(60);
+    simulator.createDemoJob(90);
+    simulator.complete('1');
+    const watched = new WatchedExport(reference);
+    clock.advance(20);
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(reference.exportId).toBe('2');
+    expect(observation).toMatchObject({
+      status: 'RUNNING',
+      details: { exportId: '2', path: reference.path },
+    });
+  });
+
+  it('reports an export missing from an errorcode-0 list as lost only when the next answer agrees', async () => {
+    // Prepare
+    simulator.setQuirks({ unknownIdAsEmptyList: true });
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+    clock.advance(20);
+    const running = await watched.poll(context);
+    simulator.restart();
+
+    // Act
+    const first = await watched.poll(context);
+    const second = await watched.poll(context);
+
+    // Assess
+    expect(running.status).toBe('RUNNING');
+    expect(first).toMatchObject({ status: 'RUNNING', rawStatus: 'not listed' });
+    expect(first.message).toContain('LOST if it is still missing after 1 more poll');
+    expect(second).toMatchObject({ status: 'LOST', rawStatus: 'not listed' });
+    expect(second.message).toContain('without export id 1 in its export list');
+  });
+
+  it('forgets a missing answer once the export is listed again', async () => {
+    // Prepare
+    const reference = simulator.createDemoJob(60);
+    const watched = new WatchedExport(reference);
+    simulator.setQuirks({ unknownIdAsEmptyList: true, ignoreExportIdFilter: false });
+    simulator.server.inject(
+      { kind: 'garbage', body: '<result errorcode="0"><exports count="0"/></result>' },
+      { pathIncludes: '/command' },
+    );
+
+    // Act
+    const missing = await watched.poll(context);
+    const back = await watched.poll(context);
+    simulator.server.inject(
+      { kind: 'garbage', body: '<result errorcode="0"><exports count="0"/></result>' },
+      { pathIncludes: '/command' },
+    );
+    const missingAgain = await watched.poll(context);
+
+    // Assess
+    expect(missing.status).toBe('QUEUED');
+    expect(back.status).toBe('QUEUED');
+    expect(back.adapterState).not.toHaveProperty('notListedPolls');
+    expect(missingAgain.status).toBe('QUEUED');
+  });
+
+  it('reports an unlisted export as lost at once when so configured', async () => {
+    // Prepare
+    simulator.setQuirks({ unknownIdAsEmptyList: true });
+    const lostAtOnce = contextFor(
+      context.connection.baseUrl,
+      simulator.credentials,
+      { ...simulator.connectionOptions(), notListedPollsBeforeLost: 1 },
+      clock,
+    );
+    const watched = new WatchedExport({ exportId: '404' });
+
+    // Act
+    const observation = await watched.poll(lostAtOnce);
+
+    // Assess
+    expect(observation).toMatchObject({ status: 'LOST', rawStatus: 'not listed' });
+  });
+
+  it('reads the errorcode from a <errorcode> element as well as from the attribute', async () => {
+    // Prepare
+    simulator.setQuirks({ errorCodeAsElement: true });
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+    const known = await watched.poll(context);
+    simulator.restart();
+
+    // Act
+    const forgotten = await watched.poll(context);
+
+    // Assess
+    expect(known.status).toBe('QUEUED');
+    expect(forgotten).toMatchObject({ status: 'LOST', rawStatus: 'errorcode -57' });
+  });
+
+  it.each([
+    ['the server root', ''],
+    ['the server root without a trailing slash', '#noslash'],
+    ['the command file itself', 'command'],
+    ['the command file itself with a trailing slash', 'command/'],
+  ])(
+    'requests {base}command?command=getExportVideoStatus&exportid=N for a base URL of %s',
+    async (_name, suffix) => {
+      // Prepare: a manager without login, so only the command URL is under test.
+      const open = await startSimulator({ auth: 'none' });
+      const root = open.baseUrl;
+      const baseUrl = suffix === '#noslash' ? root.replace(/\/$/, '') : `${root}${suffix}`;
+      const configured = contextFor(baseUrl, {}, {}, open.clock);
+      const watched = new WatchedExport(open.simulator.createDemoJob(60));
+
+      // Act
+      const observation = await watched.poll(configured).finally(() => open.simulator.close());
+
+      // Assess
+      expect(observation.status).toBe('QUEUED');
+      expect(open.simulator.server.requests.map((request) => `${request.path}${request.query}`)).toEqual([
+        '/command?command=getExportVideoStatus&exportid=1',
+      ]);
+    },
+  );
 
   it('treats errorcode -18 as a retryable protocol error carrying the code, never a job failure', async () => {
     // Prepare
@@ -462,17 +583,81 @@ describe('VDG Sense authentication', () => {
     expect(simulator.logins).toBe(0);
   });
 
-  it('refuses to log in without credentials as a configuration error', async () => {
+  it('sends no login without credentials, and names them when the manager wants a session', async () => {
     // Prepare
     const { simulator, clock, baseUrl } = await start();
-    const context = contextFor(baseUrl, {}, {}, clock);
+    const context = contextFor(baseUrl, {}, { auth: { scheme: 'digest' } }, clock);
     const watched = new WatchedExport(simulator.createDemoJob(60));
 
     // Act
     const error = await errorOf(watched.poll(context));
 
     // Assess
-    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toBeInstanceOf(VendorAuthError);
+    expect(error.message).toContain(
+      'has no username and password, so jobwatch sent no AuthenticateUserDigest login',
+    );
+    expect(simulator.server.requests.map((request) => request.path)).toEqual(['/command']);
+  });
+
+  it('watches a manager that needs no login with a connection that has no credentials and no options', async () => {
+    // Prepare
+    const { simulator, clock, baseUrl } = await start({ auth: 'none' });
+    const context = contextFor(baseUrl, {}, {}, clock);
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(observation.status).toBe('QUEUED');
+    expect(simulator.server.requests.map((request) => request.path)).toEqual(['/command']);
+    expect(simulator.server.requests[0]?.headers.cookie).toBeUndefined();
+    expect(simulator.server.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('carries on without a session when the manager has no login endpoint and asks for none', async () => {
+    // Prepare: credentials configured, but this manager answers 404 at webservice.
+    const { simulator, clock, baseUrl } = await start({ auth: 'none' });
+    const context = contextFor(baseUrl, { username: 'jobwatch', password: 'sense-secret-4711' }, {}, clock);
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+
+    // Act
+    const first = await watched.poll(context);
+    const second = await watched.poll(context);
+
+    // Assess
+    expect(first.status).toBe('QUEUED');
+    expect(second.status).toBe('QUEUED');
+    const paths = simulator.server.requests.map((request) => request.path);
+    expect(paths).toEqual(['/webservice', '/command', '/command']);
+  });
+
+  it('logs in but does not insist on a session a manager does not check', async () => {
+    // Prepare
+    const { simulator, context } = await start({ quirks: { sessionOptional: true } });
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(observation.status).toBe('QUEUED');
+    expect(simulator.logins).toBe(1);
+  });
+
+  it('says the login endpoint was missing when a manager without one refuses the command', async () => {
+    // Prepare
+    const { simulator, clock, baseUrl } = await start({ auth: 'basic' });
+    const context = contextFor(baseUrl, simulator.credentials, { auth: { scheme: 'digest' } }, clock);
+    const watched = new WatchedExport(simulator.createDemoJob(60));
+
+    // Act
+    const error = await errorOf(watched.poll(context));
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorAuthError);
+    expect(error.message).toContain('the login at webservice answered HTTP 404');
   });
 
   it('uses HTTP basic authentication when configured', async () => {

@@ -7,9 +7,11 @@ import {
   mapVdgSenseStatus,
   observeVdgSenseExport,
   parseVdgSenseResult,
+  parseVdgTime,
   VdgSenseOptionsSchema,
   VdgSenseReferenceSchema,
 } from '../../../lib/vendors/vdg-sense/index.js';
+import { readProgress } from '../../../lib/vendors/vdg-sense/vdg-sense-progress.js';
 import { repairVdgSenseXml } from '../../../lib/vendors/vdg-sense/vdg-sense-xml-repair.js';
 import { fixture } from './support.js';
 
@@ -257,6 +259,84 @@ describe('VDG Sense export progress', () => {
   });
 });
 
+describe('VDG Sense progress and time values', () => {
+  it.each([
+    ['50', 50],
+    ['50.0', 50],
+    ['50%', 50],
+    [' 50 % ', 50],
+    ['12,5', 12.5],
+    ['150', 100],
+    ['-3', 0],
+    ['', undefined],
+    [undefined, undefined],
+    ['[value]', undefined],
+  ])('reads progress %j as %j', (raw, expected) => {
+    // Act
+    const progress = readProgress(raw);
+
+    // Assess
+    expect(progress).toBe(expected);
+  });
+
+  const tenOClock = Date.UTC(2024, 0, 19, 10, 0, 0);
+  it.each([
+    ['2024-01-19 10:00:00.000', tenOClock],
+    ['2024-01-19 10:00:00', tenOClock],
+    ['2024-01-19 10:00', tenOClock],
+    ['2024-01-19T10:00:00Z', tenOClock],
+    ['2024-01-19T10:00:00.000000Z', tenOClock],
+    ['2024-01-19T11:00:00+01:00', tenOClock],
+    ['2024-01-19T05:00:00-0500', tenOClock],
+    ['2024-01-19 10:00:00.5', tenOClock + 500],
+    ['1705658400', tenOClock],
+    ['1705658400000', tenOClock],
+    ['[timestamp]', undefined],
+    ['19.01.2024 10:00', undefined],
+    ['2024-13-19 10:00:00', undefined],
+  ])('reads the time %j', (text, expected) => {
+    // Act
+    const time = parseVdgTime(text);
+
+    // Assess
+    expect(time).toBe(expected);
+  });
+
+  it('uses an export-level progress only when no device reports one', () => {
+    // Prepare
+    const entry = { exportId: '7', status: 'SYNCING', path: undefined, bandwidth: undefined, progress: '40' };
+
+    // Act
+    const withoutDevices = observeVdgSenseExport({ ...entry, devices: [] });
+    const withDevices = observeVdgSenseExport({
+      ...entry,
+      devices: [
+        {
+          serverId: 's',
+          deviceId: 'd',
+          startTime: undefined,
+          endTime: undefined,
+          progress: '10',
+          status: 'SYNCING',
+        },
+      ],
+    });
+
+    // Assess
+    expect(withoutDevices.progress).toBe(40);
+    expect(withDevices.progress).toBe(10);
+  });
+
+  it('leaves well-formed references alone when escaping a bare ampersand', () => {
+    // Act
+    const { text, repairs } = repairVdgSenseXml('<p>a & b &amp; c &#38; &#x26; &lol9;</p>');
+
+    // Assess
+    expect(text).toBe('<p>a &amp; b &amp; c &#38; &#x26; &lol9;</p>');
+    expect(repairs).toEqual(['escaped bare "&" characters']);
+  });
+});
+
 describe('VDG Sense export fingerprint', () => {
   const reported = {
     exportId: '12',
@@ -348,6 +428,7 @@ describe('VDG Sense reference and options', () => {
     [{ exportId: '' }, 'exportId must not be empty'],
     [{ exportId: '1', url: 'http://elsewhere' }, 'url'],
     [{ exportId: '1', devices: [{ serverId: 's', deviceId: 'd', startTime: 'yesterday' }] }, 'yyyy-mm-dd'],
+    [{ exportId: '1', devices: [{ serverId: 's', deviceId: 'd', startTime: '1705658400' }] }, 'yyyy-mm-dd'],
     [{ exportId: '1', devices: [{ serverId: 's', deviceId: 'd', extra: 1 }] }, 'extra'],
   ])('refuses the reference %j, naming the problem', (reference, expected) => {
     // Act
@@ -356,6 +437,17 @@ describe('VDG Sense reference and options', () => {
     // Assess
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toContain(expected);
+  });
+
+  it('accepts device times in ISO 8601 with an offset, as the same instant', () => {
+    // Act
+    const parsed = VdgSenseReferenceSchema.safeParse({
+      exportId: '1',
+      devices: [{ serverId: 's', deviceId: 'd', startTime: '2024-01-19T11:00:00+01:00' }],
+    });
+
+    // Assess
+    expect(parsed.success).toBe(true);
   });
 
   it('defaults to the digest login with the inferred formula', () => {
@@ -367,6 +459,7 @@ describe('VDG Sense reference and options', () => {
       auth: { scheme: 'digest', loginPath: 'webservice', digestParts: ['nonce', 'timestamp', 'password'] },
       commandPath: 'command',
       cancelCommand: 'exportVideo',
+      notListedPollsBeforeLost: 2,
     });
   });
 });
