@@ -1,6 +1,7 @@
 import type { Observation } from '../../jobs/job.js';
 import { ConfigurableAuthCredentialsSchema, secretValuesOf } from '../shared/configurable-auth.js';
 import type { AdapterContext, VendorAdapter, WatchedJob } from '../vendor-adapter.js';
+import { candidateApiPaths } from './cinegy-pcs-api-root.js';
 import { fetchTask } from './cinegy-pcs-client.js';
 import { type CinegyPcsOptions, CinegyPcsOptionsSchema } from './cinegy-pcs-options.js';
 import {
@@ -19,14 +20,32 @@ function rememberedTaskId(job: Watched): string | undefined {
   return typeof remembered === 'string' && remembered !== '' ? remembered : undefined;
 }
 
-function lostObservation(taskId: string, status: number, resolvedEarlier: boolean): Observation {
+/**
+ * What the next poll needs: the task id, and the REST root when it had to be found (only then;
+ * with a single candidate there is nothing to remember).
+ */
+function stateFor(context: Context, taskId: string | undefined, apiPath: string | undefined) {
+  const learned =
+    apiPath !== undefined && candidateApiPaths(context.options, context.http.baseUrl).length > 1;
+  return {
+    ...(taskId !== undefined ? { taskId } : {}),
+    ...(learned ? { apiPath } : {}),
+  };
+}
+
+function lostObservation(
+  taskId: string,
+  status: number,
+  resolvedEarlier: boolean,
+  adapterState: Record<string, unknown>,
+): Observation {
   const how = resolvedEarlier ? ' (found earlier by name/metadata)' : '';
   return {
     status: 'LOST',
     rawStatus: `HTTP ${status}`,
     message: `Cinegy PCS no longer knows task ${taskId}${how} (HTTP ${status}): it was removed from the PCS database or never existed`,
     details: { taskId, httpStatus: status },
-    adapterState: { taskId },
+    adapterState,
   };
 }
 
@@ -71,20 +90,41 @@ function notFoundObservation(
 
 async function poll(context: Context, job: Watched): Promise<Observation> {
   const timeZone = context.options.timeZone;
-  const remembered = rememberedTaskId(job);
-  const taskId = remembered ?? job.reference.taskId;
+  const rememberedApiPath = job.latest.adapterState?.apiPath;
+  const taskId = rememberedTaskId(job) ?? job.reference.taskId;
   if (taskId !== undefined) {
-    const fetched = await fetchTask(context, taskId);
-    if (!fetched.found) return lostObservation(taskId, fetched.status, job.reference.taskId === undefined);
-    return taskToObservation(fetched.task, { timeZone });
+    const fetched = await fetchTask(context, taskId, rememberedApiPath);
+    if (!fetched.found) {
+      const state = stateFor(context, taskId, fetched.apiPath);
+      return lostObservation(taskId, fetched.status, job.reference.taskId === undefined, state);
+    }
+    return withState(
+      taskToObservation(fetched.task, { timeZone }),
+      stateFor(context, taskId, fetched.apiPath),
+    );
   }
-  const resolution = await resolveTask(context, job.reference);
-  if (resolution.kind === 'missing') return notFoundObservation(context, job, resolution);
+  const resolution = await resolveTask(context, job.reference, rememberedApiPath);
+  if (resolution.kind === 'missing') {
+    return withState(
+      notFoundObservation(context, job, resolution),
+      stateFor(context, undefined, resolution.apiPath),
+    );
+  }
   // The list item is the same task resource [DOC]: no second request on the resolving poll.
-  return taskToObservation(resolution.task, {
+  const observation = taskToObservation(resolution.task, {
     timeZone,
     details: { matchCount: resolution.matchCount },
   });
+  return withState(observation, stateFor(context, resolution.taskId, resolution.apiPath));
+}
+
+/**
+ * Adds what the adapter learned to the observation's state. The id that was asked for wins over
+ * the id as the task spells it (`{7B30…}`): it is the one known to answer.
+ */
+function withState(observation: Observation, state: Record<string, unknown>): Observation {
+  const merged = { ...observation.adapterState, ...state };
+  return Object.keys(merged).length > 0 ? { ...observation, adapterState: merged } : observation;
 }
 
 /**

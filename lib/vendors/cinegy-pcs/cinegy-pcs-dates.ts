@@ -9,6 +9,9 @@ import { fixedOffsetMinutes, isIanaTimeZone, wallTimeToInstant } from '../shared
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/** DataContractJsonSerializer's form, `/Date(1690453836998+0300)/`: UTC milliseconds, then the zone. */
+const MS_AJAX_DATE = /^\/Date\((-?\d{1,15})([+-]\d{4})?\)\/$/;
+
 /** `0001-01-01T00:00:00` is .NET's default DateTime: "never set", not a date [INF]. */
 const DOTNET_MIN_YEAR = 1;
 
@@ -37,9 +40,18 @@ function wallTimeToUtc(wallAsUtcMs: number, zone: string): number | undefined {
  * @example parseCinegyDate('2023-07-27T13:30:36.9985865+03:00') // '2023-07-27T10:30:36.998Z'
  * @example parseCinegyDate('2023-07-273T13:30:36.9985865+03:00') // undefined
  * @example parseCinegyDate('2023-07-27T13:29:00.6410079', '+03:00') // '2023-07-27T10:29:00.641Z'
+ * @example parseCinegyDate('/Date(1690453836998+0300)/') // '2023-07-27T10:30:36.998Z'
  */
 export function parseCinegyDate(value: unknown, zone = 'UTC'): string | undefined {
   if (typeof value !== 'string') return undefined;
+  const msAjax = MS_AJAX_DATE.exec(value.trim());
+  if (msAjax) {
+    // .NET's MinValue (-62135596800000 ms) is "never set" here too.
+    const ms = Number(msAjax[1]);
+    return ms <= -62_135_596_800_000 || !Number.isFinite(new Date(ms).getTime())
+      ? undefined
+      : new Date(ms).toISOString();
+  }
   const match = DATE_TIME.exec(value.trim());
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction, offset] = match;

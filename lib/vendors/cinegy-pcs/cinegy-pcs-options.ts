@@ -68,7 +68,7 @@ export type CinegyPcsOptions = z.infer<typeof CinegyPcsOptionsSchema>;
  *
  * @example apiPathFor(CinegyPcsOptionsSchema.parse({}), new URL('http://pcs:8666/')) // 'pcs/v1/'
  */
-export function apiPathFor(options: CinegyPcsOptions, baseUrl: URL): string {
+export function apiPathFor(options: Pick<CinegyPcsOptions, 'apiPath'>, baseUrl: URL): string {
   if (options.apiPath !== undefined) return options.apiPath;
   return baseUrl.pathname === '/' ? DEFAULT_API_PATH : '';
 }

@@ -47,12 +47,28 @@ export type CinegyTask = z.infer<typeof CinegyTaskSchema>;
 
 /** `tasks/list`: `{ items, totalCount, start, limit }`. Items are checked one by one. */
 export const CinegyTaskListSchema = z.looseObject({
-  items: z.array(z.unknown()),
+  // An empty list serialized as `null` is still an empty list.
+  items: z
+    .array(z.unknown())
+    .nullable()
+    .transform((items) => items ?? []),
   totalCount: z.coerce.number().int().nonnegative().nullish().catch(undefined),
   start: z.coerce.number().int().nonnegative().nullish().catch(undefined),
   limit: z.coerce.number().int().nonnegative().nullish().catch(undefined),
 });
 export type CinegyTaskList = z.infer<typeof CinegyTaskListSchema>;
+
+/**
+ * A task list, or `undefined` when the value is not one. A bare array of tasks is read as a list
+ * without `totalCount` [INF: not what PCS writes, but unambiguous].
+ *
+ * @example readTaskList({ items: [], totalCount: 0, start: 0, limit: 20 })?.totalCount // 0
+ */
+export function readTaskList(value: unknown): CinegyTaskList | undefined {
+  if (Array.isArray(value)) return { items: value };
+  const parsed = CinegyTaskListSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /**
  * A task, or `undefined` when the value is not one: an object with at least an `id` or a `status`.

@@ -1,4 +1,5 @@
 export { cinegyPcsAdapter } from './cinegy-pcs-adapter.js';
+export { apiPathsToTry, candidateApiPaths } from './cinegy-pcs-api-root.js';
 export { type FetchTaskOutcome, fetchTask, fetchTaskPage } from './cinegy-pcs-client.js';
 export { isValidTimeZone, parseCinegyDate } from './cinegy-pcs-dates.js';
 export {
@@ -18,6 +19,7 @@ export {
   CinegyTaskListSchema,
   CinegyTaskSchema,
   readTask,
+  readTaskList,
 } from './cinegy-pcs-schema.js';
 export { parseTimeSpanSeconds, progressPercent } from './cinegy-pcs-timespan.js';
 export {

@@ -22,16 +22,25 @@ export type CinegyTaskPhase =
 /** What a finished task's `result.type` says. */
 export type CinegyResultKind = 'success' | 'aborted' | 'failed' | 'missing';
 
-/** `inProgress` → `in progress`, `task_is-paused` → `task is paused`. */
+/**
+ * `inProgress` → `in progress`, `task_is-paused` → `task is paused`, `INPROGRESS` → `in progress`.
+ * Negated errors ("without errors", "no errors") are dropped; "with errors" is kept.
+ */
 function words(text: string): string {
   return text
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/[_\-.]+/g, ' ')
     .toLowerCase()
-    .replace(/\bwith(out)? (any )?errors?\b|\bno errors?\b|\b0 errors?\b/g, ' ')
+    .replace(/\binprogress\b/g, 'in progress')
+    .replace(/\bnotstarted\b/g, 'not started')
+    .replace(/\bwithout (any )?errors?\b|\bwith no errors?\b|\bno errors?\b|\b0 errors?\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+const SAYS_ABORT = /\babort|\bcancel|\bstop|\bterminat|\bkill/;
+const SAYS_FAILURE = /\bfail|\berror|\bfault|\bunsuccess/;
+const SAYS_SUCCESS = /\bsucce/;
 
 /**
  * Reads a status name or description. Order matters: "aborted due to an error" is an abort, and
@@ -45,10 +54,14 @@ export function phaseFromWords(text: string | null | undefined): CinegyTaskPhase
   const said = words(text);
   if (/\bpaus/.test(said)) return 'paused';
   if (/\bsuspend/.test(said)) return 'suspended';
-  if (/\babort|\bcancel/.test(said)) return 'aborted';
-  if (/\bfail|\berror|\bfault/.test(said)) return 'failed';
-  if (/\bqueue|\bwait|\bpending|\bnot started|\bscheduled/.test(said)) return 'queued';
-  if (/\bin progress|\bprocessing|\brunning|\bactive\b/.test(said)) return 'inProgress';
+  if (SAYS_ABORT.test(said)) return 'aborted';
+  if (SAYS_FAILURE.test(said)) return 'failed';
+  if (
+    /\bqueue|\bwait|\bpending|\bnot (yet )?started|\bscheduled|\bcreated\b|\bnew\b|\bsubmitted\b/.test(said)
+  )
+    return 'queued';
+  if (/\bin progress|\bprocessing|\brunning|\bactive\b|\bstarted\b|\bresum|\bexecuting\b|\bbusy\b/.test(said))
+    return 'inProgress';
   if (/\bfinish|\bcomplet|\bsucce|\bdone\b/.test(said)) return 'finished';
   return 'unrecognized';
 }
@@ -81,26 +94,36 @@ export function taskPhase(
 
 /**
  * What a finished task's `result.type` says: 0 / `"success"` is success; other values are read by
- * their words, then by the result's and the status's text for an abort [INF].
+ * their words, then by the result's and the status's text for an abort [INF]. With no type at all
+ * the texts decide only when they say so outright ("Successfully finished", "Task failed");
+ * "Task is finished." alone stays `missing`.
  *
  * @example resultKind(0) // 'success'
  * @example resultKind(2, 'Task was aborted by user') // 'aborted'
+ * @example resultKind(undefined, 'Task is finished.') // 'missing'
  */
 export function resultKind(
   type: number | string | null | undefined,
   ...texts: (string | null | undefined)[]
 ): CinegyResultKind {
-  if (type === null || type === undefined || (typeof type === 'string' && type.trim() === ''))
+  const said = texts.filter((text): text is string => text != null).map(words);
+  if (type === null || type === undefined || (typeof type === 'string' && type.trim() === '')) {
+    if (said.some((text) => SAYS_ABORT.test(text))) return 'aborted';
+    if (said.some((text) => SAYS_FAILURE.test(text))) return 'failed';
+    if (said.some((text) => SAYS_SUCCESS.test(text))) return 'success';
     return 'missing';
+  }
   const code = typeof type === 'string' && /^\s*-?\d+\s*$/.test(type) ? Number(type) : type;
   if (code === 0) return 'success';
   if (typeof code === 'string') {
-    const said = words(code);
-    if (/^(success|succeeded|successful|ok|completed?)$/.test(said)) return 'success';
-    if (/\babort|\bcancel/.test(said)) return 'aborted';
+    const named = words(code);
+    if (SAYS_ABORT.test(named)) return 'aborted';
+    if (SAYS_FAILURE.test(named)) return 'failed';
+    // `success`, `Succeeded`, `completed`, `ok`, also `successWithWarnings`: the output exists.
+    if (/^(success|succeeded|successful|successfully|ok|completed?|done|finished)\b/.test(named))
+      return 'success';
   }
-  const saysAbort = texts.some((text) => text != null && /\babort|\bcancel/.test(words(text)));
-  return saysAbort ? 'aborted' : 'failed';
+  return said.some((text) => SAYS_ABORT.test(text)) ? 'aborted' : 'failed';
 }
 
 /**
@@ -131,7 +154,9 @@ export function mapCinegyTaskStatus(
     case 'failed':
       return 'FAILED';
     case 'finished':
-      return mapFinishedResult(resultKind(resultType, resultDetails, statusDescription));
+      return mapFinishedResult(
+        resultKind(resultType, resultDetails, typeof status === 'string' ? status : null, statusDescription),
+      );
     default:
       return 'UNKNOWN';
   }

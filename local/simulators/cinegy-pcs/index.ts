@@ -48,10 +48,24 @@ export interface CinegyPcsSimQuirks {
   maxListLimit?: number;
   /** Zone of dates written without an offset, minutes east of UTC. Default 0. */
   utcOffsetMinutes?: number;
+  /** String enums in PascalCase (`InProgress`, `Finished`, `Success`), as .NET's enum names are. */
+  pascalCaseEnums?: boolean;
+  /** TimeSpans as bare tick counts (`3928320000`) instead of `"00:06:32.8320000"`. */
+  ticksNumbers?: boolean;
+  /** A UTF-8 byte order mark before every JSON body, as some .NET writers put it. */
+  byteOrderMark?: boolean;
+  /** How a missing task or route is answered: ASP.NET's JSON problem (default), an HTML page, or nothing. */
+  notFound?: 'problem' | 'html' | 'empty';
+  /** `tasks/list` as a careless server answers it [INF]. */
+  listIgnoresStart?: boolean;
+  listIgnoresCount?: boolean;
+  listOmitsTotalCount?: boolean;
 }
 
 export interface CinegyPcsSimulatorOptions {
   clock?: Clock;
+  /** Where the REST root is served: `/pcs/v1/` as PCS REST does (default), or `/` (tasks under the host). */
+  apiPath?: '/pcs/v1/' | '/';
   /** Which auth the simulated proxy in front of PCS wants. Default `none`, as PCS itself [DOC]. */
   auth?: ConfigurableAuthCredentials['scheme'];
   quirks?: CinegyPcsSimQuirks;
@@ -109,20 +123,22 @@ export class CinegyPcsSimulator {
   private readonly auth: ConfigurableAuthCredentials;
   private readonly clock: Clock;
   private quirks: CinegyPcsSimQuirks;
+  private readonly apiPath: string;
   private readonly tasks = new Map<string, SimTask>();
   private demoCounter = 0;
 
   constructor(options: CinegyPcsSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.quirks = { ...options.quirks };
+    this.apiPath = options.apiPath ?? CINEGY_API_PATH;
     this.credentials = generateConfigurableAuth(options.auth ?? 'none');
     this.auth = ConfigurableAuthCredentialsSchema.parse(this.credentials);
     this.server = new SimServer((request) => this.handle(request));
   }
 
-  /** Starts on a loopback port; the returned base URL is the REST root `…/pcs/v1/`. */
+  /** Starts on a loopback port; the returned base URL is the REST root (`…/pcs/v1/` by default). */
   start(): Promise<string> {
-    return this.server.start(CINEGY_API_PATH);
+    return this.server.start(this.apiPath);
   }
 
   close(): Promise<void> {
@@ -231,11 +247,17 @@ export class CinegyPcsSimulator {
     return this.taskJson(this.task(id), this.clock.now(), false);
   }
 
+  /** One `tasks/list` page as the server would answer it now (for tests that rewrite it). */
+  renderList(start: number, count: number): { items: Record<string, unknown>[]; [key: string]: unknown } {
+    const answer = this.list(new URLSearchParams({ start: String(start), count: String(count) }));
+    return JSON.parse(answer.body.replace(/^\uFEFF/, ''));
+  }
+
   // ---- HTTP ----------------------------------------------------------------------------------
 
   private handle(request: SimRequest): SimResponse {
     const path = request.url.pathname;
-    if (!path.startsWith(CINEGY_API_PATH)) return this.notFound();
+    if (!path.startsWith(this.apiPath)) return this.notFound();
     if (!satisfiesConfigurableAuth(this.auth, request)) {
       return {
         status: 401,
@@ -245,7 +267,7 @@ export class CinegyPcsSimulator {
       };
     }
     if (request.method !== 'GET') return this.answer(405, { title: 'Method Not Allowed', status: 405 });
-    const rest = path.slice(CINEGY_API_PATH.length);
+    const rest = path.slice(this.apiPath.length);
     if (rest === 'tasks/list') return this.list(request.url.searchParams);
     const match = /^tasks\/([^/]+)$/.exec(rest);
     if (!match?.[1]) return this.notFound();
@@ -257,9 +279,9 @@ export class CinegyPcsSimulator {
 
   private list(query: URLSearchParams): SimResponse {
     const now = this.clock.now();
-    const start = Math.max(0, Number(query.get('start') ?? 0) || 0);
+    const start = this.quirks.listIgnoresStart ? 0 : Math.max(0, Number(query.get('start') ?? 0) || 0);
     const asked = Number(query.get('count') ?? 20) || 20;
-    const limit = Math.max(0, Math.min(asked, this.quirks.maxListLimit ?? 100));
+    let limit = Math.max(0, Math.min(asked, this.quirks.maxListLimit ?? 100));
     const statusFilter = query.get('status')?.toLowerCase();
     let visible = [...this.tasks.values()].filter((task) => this.isVisible(task, now));
     if (statusFilter) {
@@ -274,16 +296,31 @@ export class CinegyPcsSimulator {
       order === 'name' ? task.name : order === 'priority' ? task.priority : task.registeredAt;
     visible.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     if (/^desc/i.test(query.get('orderDirection') ?? '')) visible.reverse();
+    if (this.quirks.listIgnoresCount) limit = visible.length;
     const items = visible.slice(start, start + limit).map((task) => this.taskJson(task, now, true));
+    if (this.quirks.listOmitsTotalCount) return this.answer(200, { items, start, limit });
     return this.answer(200, { items, totalCount: visible.length, start, limit });
   }
 
   private answer(status: number, value: unknown): SimResponse {
     const response = json(status, value);
-    return { ...response, contentType: this.quirks.contentType ?? 'application/json; charset=utf-8' };
+    return {
+      ...response,
+      body: this.quirks.byteOrderMark ? `\uFEFF${response.body}` : response.body,
+      contentType: this.quirks.contentType ?? 'application/json; charset=utf-8',
+    };
   }
 
   private notFound(): SimResponse {
+    if (this.quirks.notFound === 'empty') return { status: 404, body: '' };
+    if (this.quirks.notFound === 'html') {
+      // What Flask, Express or Python's http.server answer for a missing resource.
+      return {
+        status: 404,
+        body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n',
+        contentType: 'text/html; charset=utf-8',
+      };
+    }
     // [INF] ASP.NET Core's default problem details for a 404.
     return {
       ...json(404, {
@@ -310,7 +347,13 @@ export class CinegyPcsSimulator {
     let percent = position.progress ?? (success ? 100 : 0);
     if (success && this.quirks.staleProgressOnFinish) percent = STALE_FRACTION * 100;
     const timeSpan = (seconds: number) =>
-      this.quirks.ticksObjects ? timeSpanObject(seconds) : timeSpanText(seconds);
+      this.quirks.ticksNumbers
+        ? Math.round(seconds * 10_000_000)
+        : this.quirks.ticksObjects
+          ? timeSpanObject(seconds)
+          : timeSpanText(seconds);
+    const enumName = (name: string) =>
+      this.quirks.pascalCaseEnums ? `${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
     const current = (task.mediaDurationSeconds * percent) / 100;
     const shortName = task.metadata['src.shortname'] ?? task.name;
     const progress = state.started
@@ -330,7 +373,7 @@ export class CinegyPcsSimulator {
           generationTime: this.quirks.invalidResultDate
             ? brokenDate(stepAt, offset)
             : offsetDate(stepAt, offset),
-          type: this.quirks.stringEnums ? state.result.typeName : state.result.type,
+          type: this.quirks.stringEnums ? enumName(state.result.typeName) : state.result.type,
         }
       : null;
     return {
@@ -346,7 +389,7 @@ export class CinegyPcsSimulator {
       modificationTime: localDate(modifiedAt, offset),
       timestamp: 0,
       priority: task.priority,
-      status: this.quirks.stringEnums ? state.statusName : state.status,
+      status: this.quirks.stringEnums ? enumName(state.statusName) : state.status,
       statusDescription: state.statusDescription,
       requirements: [],
       metadata: listed && this.quirks.listOmitsMetadata ? {} : task.metadata,

@@ -445,7 +445,8 @@ describe('Cinegy PCS faults and malformed answers', () => {
     // Prepare
     const { simulator, context, watch } = await startSimulator();
     const watched = watch(simulator.createDemoJob(60));
-    simulator.server.inject(fault);
+    // Whatever stands in front answers every request alike (the HTML 404 check asks tasks/list too).
+    simulator.server.inject(fault, { count: 2 });
 
     // Act
     const error = await errorOf(watched.poll(context));

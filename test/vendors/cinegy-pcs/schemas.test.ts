@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../lib/jobs/errors.js';
 import {
   apiPathFor,
+  apiPathsToTry,
   CinegyPcsOptionsSchema,
   CinegyPcsReferenceSchema,
+  candidateApiPaths,
+  readTaskList,
 } from '../../../lib/vendors/cinegy-pcs/index.js';
 import {
   authRequestParts,
@@ -82,6 +85,62 @@ describe('Cinegy PCS options', () => {
 
     // Assess
     expect(parsed.success).toBe(false);
+  });
+});
+
+describe('Cinegy PCS REST root candidates', () => {
+  it.each([
+    ['http://pcs:8666/', {}, ['pcs/v1/', '']],
+    ['http://pcs:8666/pcs/v1/', {}, ['']],
+    ['http://pcs:8666/pcs/v2/', {}, ['']],
+    ['http://gateway/cinegy/', {}, ['', 'pcs/v1/']],
+    ['http://pcs:8666/pcs/', {}, ['v1/', '']],
+    ['http://pcs:8666/', { apiPath: 'api/' }, ['api/']],
+    ['http://pcs:8666/pcs/v1/', { apiPath: '' }, ['']],
+  ] as const)('base %s with %j tries %j', (baseUrl, options, expected) => {
+    // Act
+    const candidates = candidateApiPaths(CinegyPcsOptionsSchema.parse(options), new URL(baseUrl));
+
+    // Assess
+    expect(candidates).toEqual(expected);
+  });
+
+  it('tries only the root a previous poll found, while it is still a candidate', () => {
+    // Prepare
+    const options = CinegyPcsOptionsSchema.parse({});
+    const hostRoot = new URL('http://pcs:8666/');
+
+    // Act / Assess
+    expect(apiPathsToTry(options, hostRoot, '')).toEqual(['']);
+    expect(apiPathsToTry(options, hostRoot, 'pcs/v1/')).toEqual(['pcs/v1/']);
+    expect(apiPathsToTry(options, hostRoot, 'elsewhere/')).toEqual(['pcs/v1/', '']);
+    expect(apiPathsToTry(options, hostRoot, 42)).toEqual(['pcs/v1/', '']);
+  });
+});
+
+describe('Cinegy PCS task list shapes', () => {
+  it.each([
+    [
+      { items: [{ id: 'a' }], totalCount: '1', start: 0, limit: 20 },
+      { items: [{ id: 'a' }], totalCount: 1 },
+    ],
+    [[{ id: 'a' }], { items: [{ id: 'a' }] }],
+    [{ items: [], totalCount: 'many' }, { items: [] }],
+    [
+      { items: null, totalCount: 0 },
+      { items: [], totalCount: 0 },
+    ],
+  ])('reads %j', (value, expected) => {
+    // Act
+    const list = readTaskList(value);
+
+    // Assess
+    expect(list).toMatchObject(expected);
+  });
+
+  it.each([[{ tasks: [] }], ['[]'], [null]])('refuses %j', (value) => {
+    // Act / Assess
+    expect(readTaskList(value)).toBeUndefined();
   });
 });
 
