@@ -209,8 +209,29 @@ export class VendorHttpClient {
         cause: error,
       });
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeBody(Buffer.concat(chunks), response.headers.get('content-type'));
   }
+}
+
+/**
+ * The body as text in the charset the vendor declared (Content-Type, else an XML declaration),
+ * UTF-8 otherwise. A byte order mark is dropped: JSON.parse and XML parsers refuse one, and
+ * Windows-hosted vendor servers send it.
+ */
+export function decodeBody(bytes: Uint8Array, contentType: string | null): string {
+  const declared =
+    /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ??
+    /^\s*<\?xml[^>]*\sencoding\s*=\s*["']([\w.:-]+)["']/i.exec(
+      Buffer.from(bytes.subarray(0, 200)).toString('latin1'),
+    )?.[1];
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(declared ?? 'utf-8');
+  } catch {
+    // An unknown label: UTF-8 is what nearly every vendor means.
+    decoder = new TextDecoder('utf-8');
+  }
+  return decoder.decode(bytes);
 }
 
 function isTimeout(error: unknown): boolean {
