@@ -1,4 +1,4 @@
-import { type IndexedIngest, ingestKey, type OkastIngestIndex } from './okast-ingest-index.js';
+import { type IndexedIngest, type OkastIngestIndex, pathKey } from './okast-ingest-index.js';
 import { NARROWING_FIELDS, type OkastReference } from './okast-reference.js';
 import type { OkastIngestRequest } from './okast-schema.js';
 
@@ -8,8 +8,13 @@ export interface MatchCriteria {
   submittedAt: Date;
   /** How far before `submittedAt` a request time may lie (clock skew, watch started after submit). */
   toleranceMs: number;
-  /** The raw `requestTime` of the entry matched by an earlier poll: later polls stick to it. */
-  rememberedRequestTime?: string;
+  /**
+   * True when `submittedAt` is only the watch's start (the reference gave none): then, when no
+   * entry lies in the window, the newest listed ingest of the file is taken, however old.
+   */
+  newestIfNoneInWindow?: boolean;
+  /** The entry matched by an earlier poll, as its adapter state remembers it: later polls stick to it. */
+  remembered?: { requestTime: string; requestedAt?: string };
 }
 
 export type MatchResult =
@@ -24,10 +29,40 @@ export type MatchResult =
       sameFileEntries: number;
       /** Ingests of the same file whose request time could not be read. */
       unreadableRequestTimes: number;
+      /** Ingests of the same file requested before the window: earlier ingests, not this job's. */
+      earlier: number;
+      /** The raw `requestTime` of the newest of those, for the message. */
+      newestEarlierRequestTime?: string;
     }
   | { kind: 'no-longer-listed'; requestTime: string; sameFileEntries: number };
 
-function isEmpty(value: string | null | undefined): boolean {
+const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['validate', 'destinationFolderIndexReplace']);
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 'y']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'n']);
+
+/**
+ * The form a request parameter is compared in [INF]: Okast echoes what it was given, but what
+ * was given may have been written differently from the reference — `true`/`1`, `queueBottom`/
+ * `queuebottom`, `3`/`03`, `2022-10-18;` — and only a real difference may rule an entry out.
+ */
+function comparable(field: string, value: string): string {
+  const text = value.trim().toLowerCase();
+  if (BOOLEAN_FIELDS.has(field)) {
+    if (TRUE_WORDS.has(text)) return 'true';
+    if (FALSE_WORDS.has(text)) return 'false';
+  }
+  if (field === 'reschedule') {
+    return text
+      .split(/[;,]/)
+      .map((date) => date.trim())
+      .filter(Boolean)
+      .join(';');
+  }
+  if (/^-?\d+(\.\d+)?$/.test(text)) return String(Number(text));
+  return text;
+}
+
+function isEmpty(value: string | null | undefined): value is '' | null | undefined {
   return value === undefined || value === null || value === '';
 }
 
@@ -35,15 +70,30 @@ function isEmpty(value: string | null | undefined): boolean {
  * True when no parameter both sides carry differs. An entry that does not echo a parameter is not
  * ruled out by it: the published example echoes some parameters for some requests only, and never
  * `validate` [INF]. An empty value counts as absent (the example echoes `destinationFolderIndex: ""`).
+ * `metadataPath` is compared the same way [INF]: every published entry with a `filePath` echoes
+ * it, but a page that does not must not hide the job.
  */
-function agrees(reference: OkastReference, request: OkastIngestRequest | null | undefined): boolean {
+function agrees(reference: OkastReference, request: OkastIngestRequest): boolean {
+  const echoedMetadata = request.metadataPath;
+  if (!isEmpty(echoedMetadata) && pathKey(echoedMetadata) !== pathKey(reference.metadataPath)) return false;
   for (const field of NARROWING_FIELDS) {
     const wanted = reference[field];
-    const echoed = request?.[field];
+    const echoed = request[field];
     if (isEmpty(wanted) || isEmpty(echoed)) continue;
-    if (wanted !== echoed) return false;
+    if (comparable(field, wanted) !== comparable(field, echoed)) return false;
   }
   return true;
+}
+
+function rememberedIn(
+  group: readonly IndexedIngest[],
+  remembered: NonNullable<MatchCriteria['remembered']>,
+): IndexedIngest | undefined {
+  const byText = group.find((ingest) => ingest.entry.requestTime === remembered.requestTime);
+  if (byText || remembered.requestedAt === undefined) return byText;
+  // The same instant written another way (the page changed its date format between two polls).
+  const instant = Date.parse(remembered.requestedAt);
+  return group.find((ingest) => ingest.requestAt?.getTime() === instant);
 }
 
 /**
@@ -51,7 +101,9 @@ function agrees(reference: OkastReference, request: OkastIngestRequest | null | 
  * often ingested again (the published example lists one file DONE, then ERRORED twice), so:
  * same `filePath` and `metadataPath`, no disagreeing optional parameter, a `requestTime` no earlier
  * than submission minus the tolerance; of those, the one closest to the submission wins (ties: the
- * earlier). Once an entry was matched, later polls look only for that entry (by its raw
+ * earlier). When the submission is only the watch's start (`newestIfNoneInWindow`) and nothing lies
+ * in that window, the newest ingest of the file is taken: the watch may have started long after
+ * the ingest. Once an entry was matched, later polls look only for that entry (by its raw
  * `requestTime`), so a newer ingest of the same file can never take its place.
  *
  * @example
@@ -59,30 +111,39 @@ function agrees(reference: OkastReference, request: OkastIngestRequest | null | 
  * if (result.kind === 'matched') result.ingest.entry.status
  */
 export function matchOkastIngest(index: OkastIngestIndex, criteria: MatchCriteria): MatchResult {
-  const { reference, submittedAt, toleranceMs, rememberedRequestTime } = criteria;
-  const group = (index.byFile.get(ingestKey(reference.filePath, reference.metadataPath)) ?? []).filter(
-    (ingest) => agrees(reference, ingest.entry.request),
+  const { reference, submittedAt, toleranceMs, remembered } = criteria;
+  const group = (index.byFile.get(pathKey(reference.filePath)) ?? []).filter((ingest) =>
+    agrees(reference, ingest.entry.request),
   );
   const sameFileEntries = group.length;
 
-  if (rememberedRequestTime !== undefined) {
-    const remembered = group.find((ingest) => ingest.entry.requestTime === rememberedRequestTime);
-    if (remembered) return { kind: 'matched', ingest: remembered, sameFileEntries };
-    return { kind: 'no-longer-listed', requestTime: rememberedRequestTime, sameFileEntries };
+  if (remembered !== undefined) {
+    const found = rememberedIn(group, remembered);
+    if (found) return { kind: 'matched', ingest: found, sameFileEntries };
+    return { kind: 'no-longer-listed', requestTime: remembered.requestTime, sameFileEntries };
   }
 
-  const earliest = submittedAt.getTime() - toleranceMs;
+  const anchor = submittedAt.getTime();
+  const earliest = anchor - toleranceMs;
   let best: IndexedIngest | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
+  let newestEarlier: IndexedIngest | undefined;
+  let earlier = 0;
   let unreadableRequestTimes = 0;
   for (const ingest of group) {
-    if (!ingest.requestAt) {
+    const requestAt = ingest.requestAt;
+    if (!requestAt) {
       unreadableRequestTimes += 1;
       continue;
     }
-    const at = ingest.requestAt.getTime();
-    if (at < earliest) continue;
-    const distance = Math.abs(at - submittedAt.getTime());
+    const at = requestAt.getTime();
+    if (at < earliest) {
+      earlier += 1;
+      // Ties: the one listed last, as the list is in request order.
+      if (!newestEarlier?.requestAt || at >= newestEarlier.requestAt.getTime()) newestEarlier = ingest;
+      continue;
+    }
+    const distance = Math.abs(at - anchor);
     const earlierTie = distance === bestDistance && best?.requestAt && at < best.requestAt.getTime();
     if (distance < bestDistance || earlierTie) {
       best = ingest;
@@ -90,5 +151,16 @@ export function matchOkastIngest(index: OkastIngestIndex, criteria: MatchCriteri
     }
   }
   if (best) return { kind: 'matched', ingest: best, sameFileEntries };
-  return { kind: 'not-listed', sameFileEntries, unreadableRequestTimes };
+  if (criteria.newestIfNoneInWindow) {
+    // Nothing datable in the list either: the entry listed last is the newest request.
+    const newest = newestEarlier ?? (unreadableRequestTimes > 0 ? group.at(-1) : undefined);
+    if (newest) return { kind: 'matched', ingest: newest, sameFileEntries };
+  }
+  return {
+    kind: 'not-listed',
+    sameFileEntries,
+    unreadableRequestTimes,
+    earlier,
+    newestEarlierRequestTime: newestEarlier?.entry.requestTime ?? undefined,
+  };
 }

@@ -3,6 +3,7 @@ import type { Observation } from '../../jobs/job.js';
 import { ConfigurableAuthCredentialsSchema, secretValuesOf } from '../shared/configurable-auth.js';
 import type { AdapterContext, VendorAdapter, WatchedJob } from '../vendor-adapter.js';
 import { matchOkastIngest } from './match-okast-ingest.js';
+import { parseOkastDate } from './okast-dates.js';
 import { observeOkastIngest } from './okast-observation.js';
 import { type OkastOptions, OkastOptionsSchema } from './okast-options.js';
 import { type OkastReference, OkastReferenceSchema } from './okast-reference.js';
@@ -11,22 +12,40 @@ import { getOkastIngestList } from './okast-status-list.js';
 type Context = AdapterContext<OkastOptions>;
 type Job = WatchedJob<OkastReference>;
 
-const RememberedSchema = z.object({ requestTime: z.string().min(1) });
+const RememberedSchema = z.object({
+  requestTime: z.string().min(1),
+  requestedAt: z.string().optional().catch(undefined),
+});
 
-/** The caller's own submission time wins over the watch's start: it is closer to Okast's requestTime. */
-function submissionOf(job: Job): Date {
-  return job.reference.submittedAt ? new Date(job.reference.submittedAt) : job.submittedAt;
+/**
+ * When the ingest was submitted, and whether the caller said so. The caller's own submission time
+ * wins over the watch's start: it is closer to Okast's requestTime. A zone-less `submittedAt` is
+ * read in the instance's zone, like Okast's own dates.
+ */
+function submissionOf(context: Context, job: Job): { at: Date; given: boolean } {
+  const given = job.reference.submittedAt
+    ? parseOkastDate(job.reference.submittedAt, context.options.timeZone)
+    : undefined;
+  return given ? { at: given, given: true } : { at: job.submittedAt, given: false };
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 async function poll(context: Context, job: Job): Promise<Observation> {
-  const { index } = await getOkastIngestList(context);
   const remembered = RememberedSchema.safeParse(job.latest.adapterState);
-  const submittedAt = submissionOf(job);
+  const { index } = await getOkastIngestList(context, {
+    notBefore: remembered.success ? undefined : job.submittedAt,
+  });
+  const submission = submissionOf(context, job);
+  const submittedAt = submission.at;
   const result = matchOkastIngest(index, {
     reference: job.reference,
     submittedAt,
     toleranceMs: context.options.requestTimeToleranceSeconds * 1000,
-    rememberedRequestTime: remembered.success ? remembered.data.requestTime : undefined,
+    newestIfNoneInWindow: !submission.given,
+    remembered: remembered.success ? remembered.data : undefined,
   });
 
   switch (result.kind) {
@@ -44,15 +63,24 @@ async function poll(context: Context, job: Job): Promise<Observation> {
     case 'not-listed': {
       const graceSeconds = context.options.notListedGraceSeconds;
       const waitedMs = context.now().getTime() - submittedAt.getTime();
-      const unreadable =
-        result.unreadableRequestTimes > 0
-          ? `; ${result.unreadableRequestTimes} entr${result.unreadableRequestTimes === 1 ? 'y' : 'ies'} of this file had an unreadable requestTime`
-          : '';
+      const notes: string[] = [];
+      if (result.unreadableRequestTimes > 0) {
+        notes.push(
+          `${plural(result.unreadableRequestTimes, 'entry', 'entries')} of this file had an unreadable requestTime`,
+        );
+      }
+      if (result.earlier > 0) {
+        // Usually an earlier ingest of the file; also what a wrong submittedAt or timeZone looks like.
+        notes.push(
+          `${plural(result.earlier, 'ingest', 'ingests')} of this file requested earlier (newest "${result.newestEarlierRequestTime}") ${result.earlier === 1 ? 'is' : 'are'} not this job's: check submittedAt and the timeZone option (${context.options.timeZone}) if ${result.earlier === 1 ? 'it is' : 'one is'}`,
+        );
+      }
+      const said = notes.map((note) => `; ${note}`).join('');
       if (waitedMs >= graceSeconds * 1000) {
         return {
           status: 'LOST',
           rawStatus: 'not listed',
-          message: `Okast has not listed an ingest of ${job.reference.filePath} requested after ${submittedAt.toISOString()} within ${graceSeconds} s of submission${unreadable}`,
+          message: `Okast has not listed an ingest of ${job.reference.filePath} requested after ${new Date(submittedAt.getTime() - context.options.requestTimeToleranceSeconds * 1000).toISOString()} within ${graceSeconds} s of submission${said}`,
           details: { listedEntries: index.size, sameFileIngests: result.sameFileEntries },
         };
       }
@@ -60,7 +88,7 @@ async function poll(context: Context, job: Job): Promise<Observation> {
       return {
         status: 'QUEUED',
         rawStatus: 'not listed',
-        message: `Not in Okast's ingest list yet; LOST if still missing ${graceSeconds} s after ${submittedAt.toISOString()}${unreadable}`,
+        message: `Not in Okast's ingest list yet; LOST if still missing ${graceSeconds} s after ${submittedAt.toISOString()}${said}`,
       };
     }
   }
@@ -68,8 +96,10 @@ async function poll(context: Context, job: Job): Promise<Observation> {
 
 /**
  * The Okast channels ingest adapter. Okast gives an ingest no id and lists every ingest of the
- * instance in one answer, so the job is found by its paths and request time, one list serves all
- * jobs of a connection in a poll window, and later polls stick to the entry first matched.
+ * instance in one answer, so the job is found by its paths and request time (without a
+ * `submittedAt`, the newest ingest of the file when none was requested around the watch's start),
+ * one list serves all jobs of a connection in a poll window, and later polls stick to the entry
+ * first matched.
  *
  * There is no `cancel`: Okast publishes no way to withdraw an ingest request.
  *

@@ -1,5 +1,5 @@
 import { parseOkastDate } from './okast-dates.js';
-import { type OkastIngestEntry, OkastIngestEntrySchema, readText } from './okast-schema.js';
+import { type OkastIngestEntry, OkastIngestEntrySchema, requestField } from './okast-schema.js';
 
 /**
  * One listed ingest request. The list holds every ingest the instance ever took, so an entry is
@@ -21,7 +21,7 @@ export class IndexedIngest {
     if (!this.parsedEntry) {
       const parsed = OkastIngestEntrySchema.safeParse(this.raw);
       // Every field of the schema falls back to absent, so only a non-object could fail here.
-      this.parsedEntry = parsed.success ? parsed.data : {};
+      this.parsedEntry = parsed.success ? parsed.data : { request: {} };
     }
     return this.parsedEntry;
   }
@@ -39,20 +39,29 @@ export class IndexedIngest {
 export interface OkastIngestIndex {
   /** Entries in the list, readable or not. */
   size: number;
-  /** Entries without a `request.filePath` (Okast lists refused requests too): never anyone's job. */
+  /** Entries without a `filePath` (Okast lists refused requests too): never anyone's job. */
   withoutFilePath: number;
   /** Items that are not objects at all. */
   unreadable: number;
+  /** Keyed by {@link pathKey} of the `filePath`. */
   byFile: ReadonlyMap<string, readonly IndexedIngest[]>;
 }
 
 /**
- * The key entries and references are grouped under: the two paths Okast echoes for every request.
+ * The form a path is compared in. Okast echoes the URL it was given, but a page may echo it
+ * re-encoded (`a b.mp4` / `a%20b.mp4`) or with another host case: an http(s) URL is compared as
+ * the WHATWG parser writes it, anything else as trimmed text.
  *
- * @example ingestKey('https://storage/a.mp4', 'https://storage/a.json')
+ * @example pathKey(' https://Storage.example.com/a b.mp4 ') // 'https://storage.example.com/a%20b.mp4'
  */
-export function ingestKey(filePath: string, metadataPath: string): string {
-  return `${filePath}\u0000${metadataPath}`;
+export function pathKey(path: string): string {
+  const trimmed = path.trim();
+  if (!/^https?:\/\//i.test(trimmed)) return trimmed;
+  try {
+    return new URL(trimmed).href;
+  } catch {
+    return trimmed;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -60,11 +69,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Groups the list by file in one pass, reading only the two paths of each entry.
+ * Groups the list by file in one pass, reading only the `filePath` of each entry (from its
+ * `request`, or from the entry itself when a page flattens the echo).
  *
  * @example
  * const index = indexIngestList(items, 'Europe/Paris');
- * index.byFile.get(ingestKey(filePath, metadataPath)) // the ingests of that file, in list order
+ * index.byFile.get(pathKey(filePath)) // the ingests of that file, in list order
  */
 export function indexIngestList(items: readonly unknown[], timeZone: string): OkastIngestIndex {
   const byFile = new Map<string, IndexedIngest[]>();
@@ -75,13 +85,12 @@ export function indexIngestList(items: readonly unknown[], timeZone: string): Ok
       unreadable += 1;
       return;
     }
-    const request = isObject(item.request) ? item.request : undefined;
-    const filePath = readText(request?.filePath);
+    const filePath = requestField(item, 'filePath');
     if (!filePath) {
       withoutFilePath += 1;
       return;
     }
-    const key = ingestKey(filePath, readText(request?.metadataPath) ?? '');
+    const key = pathKey(filePath);
     const indexed = new IndexedIngest(item, position, timeZone);
     const group = byFile.get(key);
     if (group) group.push(indexed);

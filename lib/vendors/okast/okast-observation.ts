@@ -23,14 +23,14 @@ export function observeOkastIngest(
   const { entry } = ingest;
   const rawStatus = entry.status ?? '';
   const status = mapOkastStatus(rawStatus);
-  const request = entry.request;
+  const { request } = entry;
   const details: Record<string, unknown> = withoutEmpty({
     requestTime: entry.requestTime,
     lastStatusUpdate: entry.lastStatusUpdate,
-    destinationFolder: request?.destinationFolder,
-    destinationFolderKind: request?.destinationFolderKind,
-    destinationFolderIndex: request?.destinationFolderIndex,
-    reschedule: request?.reschedule,
+    destinationFolder: request.destinationFolder,
+    destinationFolderKind: request.destinationFolderKind,
+    destinationFolderIndex: request.destinationFolderIndex,
+    reschedule: request.reschedule,
   });
   // Worth knowing when reading a failure: the same file may have been ingested before (and be DONE).
   if (context.sameFileEntries > 1) details.sameFileIngests = context.sameFileEntries;
@@ -43,7 +43,7 @@ export function observeOkastIngest(
   const updatedAt = parseOkastDate(entry.lastStatusUpdate, context.timeZone);
   if (updatedAt) observation.vendorUpdatedAt = updatedAt.toISOString();
   if (status === 'FAILED') {
-    const message = entry.statusError || `Okast reported ${rawStatus} without a statusError`;
+    const message = entry.statusError || entry.error || `Okast reported ${rawStatus} without a statusError`;
     observation.error = { message };
     observation.message = message;
   }

@@ -16,22 +16,27 @@ export const OkastOptionsSchema = z
   .object({
     /**
      * Where the status list is, relative to the base URL. The base path differs between Okast
-     * pages, so it is not hard-wired; a leading "/" is dropped so the path stays under the base URL.
+     * pages, so it is not hard-wired; a leading "/" is dropped so the path stays under the base URL,
+     * and where the base URL already ends with the start of the path it is not repeated (see
+     * statusPageTarget). A full http(s) URL is taken as it is, if it lies under the base URL.
      */
     statusPath: z
       .string()
       .trim()
       .min(1)
       .default(DEFAULT_STATUS_PATH)
-      .transform((path) => path.replace(/^\/+/, ''))
-      .refine((path) => path.length > 0 && !/^[a-z][a-z0-9+.-]*:/i.test(path), {
-        message: 'statusPath must be a path relative to the base URL, not a URL',
+      .transform((path) => (/^https?:\/\//i.test(path) ? path : path.replace(/^\/+/, '')))
+      .refine((path) => path.length > 0 && !/^(?!https?:\/\/)[a-z][a-z0-9+.-]*:/i.test(path), {
+        message: 'statusPath must be a path relative to the base URL, or an http(s) URL under it',
       }),
-    /** The instance's IANA time zone: Okast writes local wall time without a zone. */
-    timeZone: z
-      .string()
-      .default('UTC')
-      .refine(isValidTimeZone, { message: 'timeZone must be an IANA time zone name such as Europe/Paris' }),
+    /**
+     * The instance's IANA time zone: Okast writes local wall time without a zone. A fixed offset
+     * (`+02:00`) is taken too, for an instance whose clock ignores daylight saving time.
+     */
+    timeZone: z.string().trim().default('UTC').refine(isValidTimeZone, {
+      message:
+        'timeZone must be an IANA time zone name such as Europe/Paris, or a fixed offset such as +02:00',
+    }),
     /**
      * How long before the submission a request time may lie and still be this job's: the instance's
      * clock may be behind ours, and a watch usually starts just after `_addVideoLink.php` returned.

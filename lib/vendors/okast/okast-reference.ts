@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOkastDate } from './okast-dates.js';
 
 export const DESTINATION_FOLDER_KINDS = ['queueBottom', 'queueTop', 'indexed'] as const;
 
@@ -41,9 +42,19 @@ export const OkastReferenceSchema = z
     destinationFolderIndexReplace: Parameter('destinationFolderIndexReplace'),
     reschedule: Parameter('reschedule'),
     validate: Parameter('validate'),
-    /** When `_addVideoLink.php` was called (ISO with offset); default: when the watch started. */
-    submittedAt: z.iso
-      .datetime({ offset: true, error: 'submittedAt must be an ISO date-time with Z or an offset' })
+    /**
+     * When `_addVideoLink.php` was called; default: when the watch started. ISO with `Z` or an
+     * offset; [INF] a date-time without a zone (ISO, or Okast's own `2022-1018 14:20:00`, so a
+     * `requestTime` can be copied from the list) is read in the connection's `timeZone`, as Okast's
+     * dates are. Kept as text: the zone is only known when the job is polled.
+     */
+    submittedAt: z
+      .string({ error: 'submittedAt must be an ISO date-time with Z or an offset' })
+      .trim()
+      .refine((text) => parseOkastDate(text, 'UTC') !== undefined && !/^\d+(\.\d+)?$/.test(text), {
+        message:
+          'submittedAt must be an ISO date-time with Z or an offset (without one it is read in the connection timeZone)',
+      })
       .optional(),
   })
   .strict();

@@ -4,15 +4,20 @@ import type { AdapterContext } from '../vendor-adapter.js';
 import { indexIngestList, type OkastIngestIndex } from './okast-ingest-index.js';
 import type { OkastOptions } from './okast-options.js';
 import { findIngestList } from './okast-schema.js';
+import { statusPageTarget } from './okast-status-url.js';
 
 /** One read of an instance's status list. */
 export interface FetchedIngestList {
   index: OkastIngestIndex;
+  /** When the request for this list was sent (connection clock). */
+  requestedAt: Date;
   fetchedAt: Date;
 }
 
 interface CacheSlot {
   promise: Promise<FetchedIngestList>;
+  /** Clock ms at which the request was sent. */
+  startedAt: number;
   /** Clock ms after which the list is stale; undefined while the request is in flight. */
   expiresAt: number | undefined;
 }
@@ -54,15 +59,24 @@ function dropStale(now: number): void {
  * `listCacheSeconds` (connection clock); concurrent callers share the one request in flight. A
  * failed request is not cached: the next poll asks again.
  *
- * @example const { index } = await getOkastIngestList(context);
+ * `notBefore`: a list requested before this moment is not good enough. A job not matched yet
+ * passes its watch's start: a list fetched before the watch began may predate the job's own
+ * ingest and list only an earlier ingest of the same file — which the job would then take.
+ *
+ * @example const { index } = await getOkastIngestList(context, { notBefore: job.submittedAt });
  */
-export function getOkastIngestList(context: AdapterContext<OkastOptions>): Promise<FetchedIngestList> {
+export function getOkastIngestList(
+  context: AdapterContext<OkastOptions>,
+  freshness: { notBefore?: Date } = {},
+): Promise<FetchedIngestList> {
   const key = cacheKey(context);
-  dropStale(context.now().getTime());
+  const now = context.now().getTime();
+  dropStale(now);
   const cached = lists.get(key);
-  if (cached) return cached.promise;
+  const notBefore = freshness.notBefore?.getTime();
+  if (cached && (notBefore === undefined || cached.startedAt >= notBefore)) return cached.promise;
 
-  const slot: CacheSlot = { promise: requestIngestList(context), expiresAt: undefined };
+  const slot: CacheSlot = { promise: requestIngestList(context, now), startedAt: now, expiresAt: undefined };
   slot.promise = slot.promise.then(
     (list) => {
       const now = context.now().getTime();
@@ -80,18 +94,23 @@ export function getOkastIngestList(context: AdapterContext<OkastOptions>): Promi
   return slot.promise;
 }
 
-async function requestIngestList(context: AdapterContext<OkastOptions>): Promise<FetchedIngestList> {
+async function requestIngestList(
+  context: AdapterContext<OkastOptions>,
+  startedAt: number,
+): Promise<FetchedIngestList> {
   const { headers, query } = authRequestParts(
     parseConfigurableAuth(context.credentials, context.connection.name),
   );
   const response = await context.http.request({
-    url: context.options.statusPath,
+    url: statusPageTarget(context.http.baseUrl, context.options.statusPath, context.connection.name),
     query,
     headers: { accept: 'application/json', ...headers },
     maxBytes: context.options.maxBytes,
   });
   checkStatus(context, response);
-  const body = context.http.parseJson(response);
+  // [INF] A PHP file saved with a byte order mark sends it before the JSON; JSON.parse refuses it.
+  // The content type is not looked at: PHP pages often say text/html for JSON.
+  const body = context.http.parseJson({ ...response, text: response.text.replace(/^\uFEFF/, '') });
   const shape = findIngestList(body);
   if (shape.kind === 'not-a-list') {
     throw context.http.protocolError(
@@ -99,7 +118,11 @@ async function requestIngestList(context: AdapterContext<OkastOptions>): Promise
       `answered ${shape.description} where Okast's array of ingest requests was expected`,
     );
   }
-  return { index: indexIngestList(shape.items, context.options.timeZone), fetchedAt: context.now() };
+  return {
+    index: indexIngestList(shape.items, context.options.timeZone),
+    requestedAt: new Date(startedAt),
+    fetchedAt: context.now(),
+  };
 }
 
 function checkStatus(context: AdapterContext<OkastOptions>, response: VendorResponse): void {

@@ -53,13 +53,31 @@ export type OkastSimAuth =
   | { scheme: 'header'; headerName: string; headerValue: string }
   | { scheme: 'query'; paramName: string; paramValue: string };
 
+/**
+ * Ways another page (or another stand-in for Okast built from the same documents) may write the
+ * same list. Only `seed` dates, upper-case statuses and a bare array are published.
+ */
 export interface OkastSimQuirks {
-  /** How dates are written: `seed` = `2022-1018 14:20:00` (as published), `dashed` = `2022-10-18 14:20:00`. */
-  dateFormat?: 'seed' | 'dashed';
-  /** Write statuses lower-case. */
-  lowerCaseStatuses?: boolean;
+  /**
+   * How dates are written: `seed` = `2022-1018 14:20:00` (as published), `dashed` =
+   * `2022-10-18 14:20:00`, `iso` = `2022-10-18T14:20:00.000Z`, `isoOffset` = ISO in the instance
+   * zone with its offset, `unixSeconds` = a JSON number. [INF] all but `seed`.
+   */
+  dateFormat?: 'seed' | 'dashed' | 'iso' | 'isoOffset' | 'unixSeconds';
+  /** How statuses are written: `upper` (as published, default), `lower` (`done`), `title` (`Done`). */
+  statusCase?: 'upper' | 'lower' | 'title';
   /** [INF] Answer the list as PHP's `json_encode` does for an array with holes: an object with numeric keys. */
   sparseObject?: boolean;
+  /** [INF] Wrap the list in an object under this key (`{"data": [...]}`). */
+  wrapListIn?: string;
+  /** [INF] Echo the request parameters at the entry's top level instead of in `request`. */
+  flattenRequest?: boolean;
+  /** [INF] `statusError` as published (`text`), as `{"message": …}` or as `[…]`. */
+  statusErrorShape?: 'text' | 'object' | 'array';
+  /** The content type of the status page; default `application/json` (PHP pages often say text/html). */
+  contentType?: string;
+  /** [INF] Start the status page with a UTF-8 byte order mark, as a PHP file saved with one does. */
+  byteOrderMark?: boolean;
   /** A second ingest of a file already DONE ends ERRORED "File already exists in database", as in the published example. Default true. */
   refuseDuplicates?: boolean;
 }
@@ -240,11 +258,33 @@ export class OkastSimulator {
   }
 
   /** Formats an instant as the instance writes it. */
-  formatDate(instant: number): string {
+  formatDate(instant: number): string | number {
     const parts = wallClockParts(instant, this.timeZone);
-    const monthDay =
-      this.quirks.dateFormat === 'dashed' ? `${parts.month}-${parts.day}` : `${parts.month}${parts.day}`;
-    return `${parts.year}-${monthDay} ${parts.hour}:${parts.minute}:${parts.second}`;
+    switch (this.quirks.dateFormat) {
+      case 'iso':
+        return new Date(instant).toISOString();
+      case 'unixSeconds':
+        return Math.floor(instant / 1000);
+      case 'isoOffset': {
+        const wall = Date.UTC(
+          Number(parts.year),
+          Number(parts.month) - 1,
+          Number(parts.day),
+          Number(parts.hour),
+          Number(parts.minute),
+          Number(parts.second),
+        );
+        const offset = Math.round((wall - Math.floor(instant / 1000) * 1000) / 60_000);
+        const sign = offset < 0 ? '-' : '+';
+        const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+        const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
+        return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${sign}${hours}:${minutes}`;
+      }
+      case 'dashed':
+        return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+      default:
+        return `${parts.year}-${parts.month}${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+    }
   }
 
   // --- wire --------------------------------------------------------------------------------
@@ -282,15 +322,30 @@ export class OkastSimulator {
 
   private describe(ingest: SimIngest, now: number): Record<string, unknown> {
     const { step } = ingest.timeline.at(now);
-    const status = this.quirks.lowerCaseStatuses ? step.state.status.toLowerCase() : step.state.status;
-    const entry: Record<string, unknown> = {
-      request: { ...ingest.request },
-      requestTime: this.formatDate(ingest.requestedAt),
-      lastStatusUpdate: this.formatDate(ingest.requestedAt + step.at * 1000),
-      status,
-    };
-    if (step.state.statusError !== undefined) entry.statusError = step.state.statusError;
+    const entry: Record<string, unknown> = this.quirks.flattenRequest
+      ? { ...ingest.request }
+      : { request: { ...ingest.request } };
+    entry.requestTime = this.formatDate(ingest.requestedAt);
+    entry.lastStatusUpdate = this.formatDate(ingest.requestedAt + step.at * 1000);
+    entry.status = this.writeStatus(step.state.status);
+    const statusError = step.state.statusError;
+    if (statusError !== undefined) {
+      if (this.quirks.statusErrorShape === 'object') entry.statusError = { code: 17, message: statusError };
+      else if (this.quirks.statusErrorShape === 'array') entry.statusError = [statusError];
+      else entry.statusError = statusError;
+    }
     return entry;
+  }
+
+  private writeStatus(status: string): string {
+    switch (this.quirks.statusCase) {
+      case 'lower':
+        return status.toLowerCase();
+      case 'title':
+        return `${status.slice(0, 1).toUpperCase()}${status.slice(1).toLowerCase()}`;
+      default:
+        return status;
+    }
   }
 
   private handle(request: SimRequest): SimResponse {
@@ -314,11 +369,17 @@ export class OkastSimulator {
       if (request.method !== 'GET')
         return { status: 405, body: 'Method Not Allowed', contentType: 'text/plain' };
       const entries = this.entries();
-      const body = this.quirks.sparseObject
+      const list = this.quirks.sparseObject
         ? Object.fromEntries(entries.map((entry, position) => [String(position * 2), entry]))
         : entries;
+      const body = this.quirks.wrapListIn ? { [this.quirks.wrapListIn]: list } : list;
       // The published example is indented by four spaces, as PHP's JSON_PRETTY_PRINT writes it.
-      return { status: 200, body: JSON.stringify(body, null, 4), contentType: 'application/json' };
+      const text = JSON.stringify(body, null, 4);
+      return {
+        status: 200,
+        body: this.quirks.byteOrderMark ? `\uFEFF${text}` : text,
+        contentType: this.quirks.contentType ?? 'application/json',
+      };
     }
     return this.addVideoLink(request);
   }

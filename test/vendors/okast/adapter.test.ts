@@ -235,7 +235,7 @@ describe('Okast adapter against the simulator', () => {
 
   it('reads lower-case statuses and a list sent as a PHP object with numeric keys', async () => {
     // Prepare
-    simulator.setQuirks({ lowerCaseStatuses: true, sparseObject: true, dateFormat: 'dashed' });
+    simulator.setQuirks({ statusCase: 'lower', sparseObject: true, dateFormat: 'dashed' });
     const reference = simulator.createDemoJob(60);
     const watched = new WatchedIngest(reference, new Date(clock.now()));
     clock.advance(61);

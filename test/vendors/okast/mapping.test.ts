@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../../lib/jobs/job.js';
 import {
+  errorText,
   findIngestList,
   indexIngestList,
   mapOkastStatus,
@@ -8,6 +9,7 @@ import {
   type OkastReference,
   OkastReferenceSchema,
   observeOkastIngest,
+  statusPageTarget,
 } from '../../../lib/vendors/okast/index.js';
 import { seedEntries } from './support.js';
 
@@ -233,5 +235,232 @@ describe('OkastReferenceSchema', () => {
 
     // Assess
     expect(reference).toMatchObject({ destinationFolderIndex: '3', validate: 'true' });
+  });
+});
+
+describe('findIngestList', () => {
+  const entry = { request: { filePath: FILE, metadataPath: METADATA }, status: 'DONE' };
+
+  it.each([
+    ['the published bare array', [entry]],
+    ['a list wrapped under "data"', { data: [entry] }],
+    [
+      'a list wrapped under "Ingests" with other fields beside it',
+      { Ingests: [entry], count: 1, success: true },
+    ],
+    ['a wrapped PHP object with numeric keys', { result: { '0': entry } }],
+    ['a single entry on its own', entry],
+    ['a single flattened entry on its own', { filePath: FILE, status: 'DONE' }],
+  ])('reads %s as the list', (_case, body) => {
+    // Act
+    const shape = findIngestList(body);
+
+    // Assess
+    expect(shape).toEqual({ kind: 'list', items: [expect.objectContaining({ status: 'DONE' })] });
+  });
+
+  it.each([
+    ['an error object', { error: 'session expired' }],
+    ['a wrapper that says it failed', { success: false, data: [entry] }],
+    ['a wrapper whose status is an error', { status: 'error', data: [] }],
+    ['two candidate lists', { data: [entry], items: [entry] }],
+    ['a list under a name no page would use for it', { warnings: [entry] }],
+    ['a number', 42],
+  ])('does not read %s as the list', (_case, body) => {
+    // Act and Assess
+    expect(findIngestList(body).kind).toBe('not-a-list');
+  });
+});
+
+describe('entries written otherwise', () => {
+  it('reads the request from a JSON string, and request fields echoed at the top level', () => {
+    // Prepare
+    const entries = [
+      {
+        request: JSON.stringify({ filePath: FILE, metadataPath: METADATA }),
+        requestTime: '2022-1018 14:20:00',
+        status: 'DONE',
+      },
+      {
+        request: [],
+        filePath: FILE,
+        metadataPath: METADATA,
+        destinationFolder: FOLDER,
+        requestTime: '2022-1018 14:30:00',
+        status: 'ERRORED',
+        statusError: { message: 'File already exists in database' },
+      },
+    ];
+
+    // Act
+    const index = indexIngestList(entries, 'UTC');
+    const [first, second] = index.byFile.get(FILE) ?? [];
+
+    // Assess
+    expect(index.withoutFilePath).toBe(0);
+    expect(first?.entry.request).toMatchObject({ filePath: FILE, metadataPath: METADATA });
+    expect(second?.entry).toMatchObject({
+      request: { filePath: FILE, destinationFolder: FOLDER },
+      statusError: 'File already exists in database',
+    });
+  });
+
+  it.each([
+    ['a string', 'file path missing', 'file path missing'],
+    [
+      'a list',
+      ['file path missing', { message: 'metadata unreachable' }],
+      'file path missing; metadata unreachable',
+    ],
+    [
+      'an object with a message',
+      { code: 3, message: 'File already exists in database' },
+      'File already exists in database',
+    ],
+    ['an object without one', { code: 3 }, '{"code":3}'],
+    ['an empty string', '', undefined],
+    ['nothing', null, undefined],
+  ])('reads statusError written as %s', (_case, value, expected) => {
+    // Act and Assess
+    expect(errorText(value)).toBe(expected);
+  });
+
+  it('fails an ERRORED entry whose error is under "error", and says so when there is none', () => {
+    // Prepare
+    const index = indexIngestList(
+      [
+        {
+          request: { filePath: FILE, metadataPath: METADATA },
+          requestTime: '2022-1018 14:20:00',
+          status: 'ERRORED',
+          error: 'disk full',
+        },
+        {
+          request: { filePath: `${FILE}.2`, metadataPath: METADATA },
+          requestTime: '2022-1018 14:20:00',
+          status: 'errored',
+        },
+      ],
+      'UTC',
+    );
+    const observe = (filePath: string) => {
+      const result = matchOkastIngest(index, {
+        reference: OkastReferenceSchema.parse({ filePath, metadataPath: METADATA }),
+        submittedAt: new Date('2022-10-18T14:20:00Z'),
+        toleranceMs: 60_000,
+      });
+      if (result.kind !== 'matched') throw new Error('expected a match');
+      return observeOkastIngest(result.ingest, { timeZone: 'UTC', sameFileEntries: 1 });
+    };
+
+    // Act and Assess
+    expect(observe(FILE).error).toEqual({ message: 'disk full' });
+    expect(observe(`${FILE}.2`).error).toEqual({ message: 'Okast reported errored without a statusError' });
+  });
+});
+
+describe('matching without submittedAt', () => {
+  const reference = OkastReferenceSchema.parse({ filePath: FILE, metadataPath: METADATA });
+
+  it('takes the newest ingest of the file when none was requested around the watch start', () => {
+    // Prepare
+    const index = indexIngestList(seedEntries(), 'UTC');
+
+    // Act
+    const withFallback = matchOkastIngest(index, {
+      reference,
+      submittedAt: new Date('2024-01-19T12:00:00Z'),
+      toleranceMs: 60_000,
+      newestIfNoneInWindow: true,
+    });
+    const withoutFallback = matchOkastIngest(index, {
+      reference,
+      submittedAt: new Date('2024-01-19T12:00:00Z'),
+      toleranceMs: 60_000,
+    });
+
+    // Assess
+    expect(withFallback.kind === 'matched' && withFallback.ingest.entry.requestTime).toBe(
+      '2022-1018 14:33:41',
+    );
+    expect(withoutFallback).toMatchObject({
+      kind: 'not-listed',
+      earlier: 3,
+      newestEarlierRequestTime: '2022-1018 14:33:41',
+    });
+  });
+
+  it('takes the entry listed last when no ingest of the file has a readable requestTime', () => {
+    // Prepare
+    const index = indexIngestList(
+      [
+        { request: { filePath: FILE, metadataPath: METADATA }, status: 'DONE' },
+        {
+          request: { filePath: FILE, metadataPath: METADATA },
+          requestTime: 'yesterday',
+          status: 'PROCESSING',
+        },
+      ],
+      'UTC',
+    );
+
+    // Act
+    const result = matchOkastIngest(index, {
+      reference,
+      submittedAt: new Date('2024-01-19T12:00:00Z'),
+      toleranceMs: 60_000,
+      newestIfNoneInWindow: true,
+    });
+
+    // Assess
+    expect(result.kind === 'matched' && result.ingest.entry.status).toBe('PROCESSING');
+  });
+
+  it('finds the remembered entry again when the page writes its requestTime another way', () => {
+    // Prepare
+    const index = indexIngestList(
+      [
+        {
+          request: { filePath: FILE, metadataPath: METADATA },
+          requestTime: '2022-10-18T14:20:00Z',
+          status: 'DONE',
+        },
+      ],
+      'UTC',
+    );
+
+    // Act
+    const result = matchOkastIngest(index, {
+      reference,
+      submittedAt: new Date('2022-10-18T14:20:00Z'),
+      toleranceMs: 60_000,
+      remembered: { requestTime: '2022-1018 14:20:00', requestedAt: '2022-10-18T14:20:00.000Z' },
+    });
+
+    // Assess
+    expect(result.kind).toBe('matched');
+  });
+});
+
+describe('statusPageTarget', () => {
+  const PAGE = 'synthesia/okast-channels/playlist/manager/php/_getIngestStatus.php';
+  const FULL = `https://c.example.com/${PAGE}`;
+
+  it.each([
+    ['https://c.example.com/', PAGE, FULL],
+    ['https://c.example.com/synthesia/', PAGE, FULL],
+    ['https://c.example.com/synthesia/okast-channels/playlist/manager/php/', PAGE, FULL],
+    ['https://c.example.com/synthesia/okast-channels/playlist/manager/php/_getIngestStatus.php/', PAGE, FULL],
+    ['https://c.example.com/tenant-1/', PAGE, `https://c.example.com/tenant-1/${PAGE}`],
+    ['https://c.example.com/', `${PAGE}?instance=3`, `${FULL}?instance=3`],
+    [
+      'https://c.example.com/okast/',
+      'manager/php/_getIngestStatus.php',
+      'https://c.example.com/okast/manager/php/_getIngestStatus.php',
+    ],
+    ['https://c.example.com/', FULL, FULL],
+  ])('joins %s and %s as %s', (base, statusPath, expected) => {
+    // Act and Assess
+    expect(statusPageTarget(new URL(base), statusPath)).toBe(expected);
   });
 });

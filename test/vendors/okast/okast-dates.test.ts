@@ -32,6 +32,24 @@ describe('parseOkastDate', () => {
     // A date that names its own zone is read in it, whatever the instance's zone.
     ['2022-10-18T14:20:00+02:00', 'America/New_York', '2022-10-18T12:20:00.000Z'],
     ['2022-10-18 14:20:00Z', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    ['2022-10-18T14:20:00.000Z', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    ['2022-10-18T14:20:00+0200', 'UTC', '2022-10-18T12:20:00.000Z'],
+    ['2022-10-18T14:20:00+02', 'UTC', '2022-10-18T12:20:00.000Z'],
+    ['2022-10-18 14:20:00 -05:00', 'UTC', '2022-10-18T19:20:00.000Z'],
+    ['2022-10-18 14:20:00 UTC', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    ['2022-10-18 14:20:00 GMT', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    // Other ways a page may write the same moment [INF].
+    ['2022/10/18 14:20:00', 'UTC', '2022-10-18T14:20:00.000Z'],
+    ['2022.10.18 14:20:00', 'Europe/Paris', '2022-10-18T12:20:00.000Z'],
+    ['20221018142000', 'Europe/Paris', '2022-10-18T12:20:00.000Z'],
+    ['1666102800', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    ['1666102800.5', 'UTC', '2022-10-18T14:20:00.500Z'],
+    ['1666102800000', 'Europe/Paris', '2022-10-18T14:20:00.000Z'],
+    ['Tue, 18 Oct 2022 14:20:00 +0200', 'America/New_York', '2022-10-18T12:20:00.000Z'],
+    ['Tue Oct 18 2022 14:20:00 GMT+0200 (Central European Summer Time)', 'UTC', '2022-10-18T12:20:00.000Z'],
+    // A fixed offset as the instance's zone.
+    ['2022-1018 14:20:00', '+02:00', '2022-10-18T12:20:00.000Z'],
+    ['2022-1018 14:20:00', '-0530', '2022-10-18T19:50:00.000Z'],
   ])('reads %j in %s as %s', (text, timeZone, expected) => {
     // Act
     const parsed = parseOkastDate(text, timeZone);
@@ -50,6 +68,10 @@ describe('parseOkastDate', () => {
     ['2022-1018 24:00:00'],
     ['2022-1018 14:60:00'],
     ['2022-10-273T13:30:36'],
+    ['20221318142000'],
+    ['12345'],
+    ['Tue, 18 Oct 2022 14:20:00'],
+    ['2022-10-18 14:20:00 +25:00'],
   ])('cannot read %j and says so without throwing', (text) => {
     // Act
     const parsed = parseOkastDate(text, 'Europe/Paris');
@@ -77,6 +99,16 @@ describe('the timeZone option', () => {
     expect(isValidTimeZone('Australia/Lord_Howe')).toBe(true);
   });
 
+  it('accepts a fixed offset for an instance whose clock ignores daylight saving time', () => {
+    // Act
+    const offset = OkastOptionsSchema.parse({ timeZone: '+02:00' });
+
+    // Assess
+    expect(offset.timeZone).toBe('+02:00');
+    expect(isValidTimeZone('UTC')).toBe(true);
+    expect(isValidTimeZone('+2')).toBe(false);
+  });
+
   it('refuses a zone the runtime does not know, naming the option', () => {
     // Act
     const result = OkastOptionsSchema.safeParse({ timeZone: 'Mars/Olympus_Mons' });
@@ -86,4 +118,27 @@ describe('the timeZone option', () => {
     expect(result.error?.issues[0]?.path).toEqual(['timeZone']);
     expect(result.error?.issues[0]?.message).toContain('IANA time zone');
   });
+});
+
+describe('the statusPath option', () => {
+  it.each([
+    ['/synthesia/x/_getIngestStatus.php', 'synthesia/x/_getIngestStatus.php'],
+    ['okast/_getIngestStatus.php?instance=3', 'okast/_getIngestStatus.php?instance=3'],
+    ['https://c.example.com/okast/_getIngestStatus.php', 'https://c.example.com/okast/_getIngestStatus.php'],
+  ])('takes %j as %j', (statusPath, expected) => {
+    // Act and Assess
+    expect(OkastOptionsSchema.parse({ statusPath }).statusPath).toBe(expected);
+  });
+
+  it.each([['ftp://c.example.com/_getIngestStatus.php'], ['javascript:alert(1)'], ['/'], ['  ']])(
+    'refuses %j',
+    (statusPath) => {
+      // Act
+      const result = OkastOptionsSchema.safeParse({ statusPath });
+
+      // Assess
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(['statusPath']);
+    },
+  );
 });
