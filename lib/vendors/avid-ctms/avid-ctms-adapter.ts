@@ -4,13 +4,14 @@ import type { Observation } from '../../jobs/job.js';
 import { isFinal } from '../../jobs/job-status.js';
 import type { AdapterContext, CancelOutcome, VendorAdapter, WatchedJob } from '../vendor-adapter.js';
 import { sendAuthorized } from './avid-ctms-client.js';
-import { isSafeUnder } from './avid-ctms-links.js';
+import { isSafeUnder, safeUrlUnder } from './avid-ctms-links.js';
 import {
   AvidCtmsCredentialsSchema,
   type AvidCtmsOptions,
   AvidCtmsOptionsSchema,
   type AvidCtmsReference,
   AvidCtmsReferenceSchema,
+  COMMAND_ID_PLACEHOLDER,
 } from './avid-ctms-schema.js';
 import { commandToObservation, parseCommandResource } from './command-to-observation.js';
 
@@ -32,36 +33,80 @@ export function checkAvidReference(reference: AvidCtmsReference, baseUrl: string
   }
 }
 
+/** Where the polled URL came from: a LOST verdict on a URL we built ourselves deserves a hint. */
+type UrlSource = 'self' | 'href' | 'template';
+
 /** The URL to poll: the command's own self link if we learned one, else the caller's href, else the template. */
-function commandUrl(context: Context, job: Watched): string {
+function commandUrl(context: Context, job: Watched): { url: string; source: UrlSource } {
   const remembered = job.latest.adapterState?.selfHref;
-  if (typeof remembered === 'string' && isSafeUnder(context.http.baseUrl, remembered)) return remembered;
+  const self = typeof remembered === 'string' ? safeUrlUnder(context.http.baseUrl, remembered) : undefined;
+  if (self) return { url: self, source: 'self' };
   const { href, commandId } = job.reference;
   if (href !== undefined) {
-    if (!isSafeUnder(context.http.baseUrl, href)) {
+    const safe = safeUrlUnder(context.http.baseUrl, href);
+    if (!safe) {
       throw new VendorProtocolError(
         `The job reference's href points outside the connection's base URL ${context.http.baseUrl.origin}${context.http.baseUrl.pathname}: not fetched`,
         { vendor: context.connection.vendor, connection: context.connection.name },
       );
     }
-    return href;
+    return { url: safe, source: 'href' };
   }
   // The schema guarantees one of the two; this keeps the type checker and a future schema honest.
   if (commandId === undefined) throw new InvalidInputError('An avid-ctms reference needs commandId or href');
-  return context.options.commandUrlTemplate.replaceAll('{commandId}', encodeURIComponent(commandId));
+  return {
+    url: context.options.commandUrlTemplate.replace(COMMAND_ID_PLACEHOLDER, encodeURIComponent(commandId)),
+    source: 'template',
+  };
 }
 
 function commandLabel(job: Watched): string {
   return job.reference.commandId ?? job.reference.href?.split('?')[0] ?? job.jobId;
 }
 
-function lostObservation(job: Watched, status: number): Observation {
+function lostObservation(
+  job: Watched,
+  status: number,
+  response: VendorResponse,
+  source: UrlSource,
+): Observation {
+  // Never seen at a URL we built from the template: the template may simply be wrong for this CTMS.
+  const neverSeen = source === 'template' && job.latest.observedAt === undefined;
+  const hint = neverSeen
+    ? ` If the command does exist, the connection's commandUrlTemplate does not match where this CTMS serves commands: set it, or watch with the command's href (its _links.self).`
+    : '';
   return {
     status: 'LOST',
     rawStatus: `HTTP ${status}`,
-    message: `Avid CTMS no longer knows command ${commandLabel(job)} (HTTP ${status}): a command's status is kept only a few hours, so it has expired or never existed`,
-    details: { httpStatus: status },
+    message: `Avid CTMS no longer knows command ${commandLabel(job)} (HTTP ${status}): a command's status is kept only a few hours, so it has expired or never existed.${hint}`,
+    details: { httpStatus: status, url: `${response.url.origin}${response.url.pathname}` },
   };
+}
+
+/**
+ * Ids compared as CTMS may spell them: UUIDs in either case, in braces or as `urn:uuid:`. A long
+ * numeric id sent as a JSON number has lost its last digits to floating point; it matches when
+ * the reference's id rounds to the same number.
+ */
+function sameCommandId(returned: string | number, expected: string): boolean {
+  if (typeof returned === 'number' && !Number.isSafeInteger(returned)) return Number(expected) === returned;
+  const normalize = (id: string) =>
+    id
+      .trim()
+      .replace(/^urn:uuid:/i, '')
+      .replace(/^\{(.*)\}$/, '$1')
+      .toLowerCase();
+  return normalize(String(returned)) === normalize(expected);
+}
+
+/** An empty or blank id is no id: nothing to compare. */
+function hasId(id: string | number | null | undefined): id is string | number {
+  return typeof id === 'number' || (typeof id === 'string' && id.trim() !== '');
+}
+
+/** JSON from a .NET service may start with a byte-order mark, which JSON.parse refuses. */
+function withoutBom(response: VendorResponse): VendorResponse {
+  return response.text.charCodeAt(0) === 0xfeff ? { ...response, text: response.text.slice(1) } : response;
 }
 
 function readCommand(context: Context, job: Watched, response: VendorResponse): Observation {
@@ -71,7 +116,7 @@ function readCommand(context: Context, job: Watched, response: VendorResponse): 
       `answered ${response.status} where a command resource was expected`,
     );
   }
-  const resource = parseCommandResource(context.http.parseJson(response));
+  const resource = parseCommandResource(context.http.parseJson(withoutBom(response)));
   if (!resource) {
     throw context.http.protocolError(
       response,
@@ -80,19 +125,27 @@ function readCommand(context: Context, job: Watched, response: VendorResponse): 
   }
   const returnedId = resource.command.id;
   const { commandId } = job.reference;
-  if (commandId !== undefined && returnedId != null && String(returnedId) !== commandId) {
+  if (commandId !== undefined && hasId(returnedId) && !sameCommandId(returnedId, commandId)) {
     // A self link or template pointing at the wrong command must not feed another job's state.
     throw context.http.protocolError(
       response,
       `answered command ${String(returnedId)} for command ${commandId}`,
     );
   }
-  return commandToObservation(resource, context.http.baseUrl);
+  const observation = commandToObservation(resource, context.http.baseUrl, response.url);
+  if (commandId !== undefined && typeof returnedId === 'number' && !Number.isSafeInteger(returnedId)) {
+    // The caller's spelling of a long numeric id is the exact one; the parsed number is rounded.
+    return { ...observation, details: { ...observation.details, commandId } };
+  }
+  return observation;
 }
 
 async function poll(context: Context, job: Watched): Promise<Observation> {
-  const response = await sendAuthorized(context, { url: commandUrl(context, job) });
-  if (response.status === 404 || response.status === 410) return lostObservation(job, response.status);
+  const { url, source } = commandUrl(context, job);
+  const response = await sendAuthorized(context, { url });
+  if (response.status === 404 || response.status === 410) {
+    return lostObservation(job, response.status, response, source);
+  }
   return readCommand(context, job, response);
 }
 
@@ -110,8 +163,10 @@ async function cancel(context: Context, job: Watched): Promise<CancelOutcome> {
       message: `Command ${commandLabel(job)} already ended (${current.rawStatus}${cause}); nothing to cancel`,
     };
   }
-  const cancelHref = current.adapterState?.cancelHref ?? job.latest.adapterState?.cancelHref;
-  if (typeof cancelHref !== 'string' || !isSafeUnder(context.http.baseUrl, cancelHref)) {
+  const remembered = current.adapterState?.cancelHref ?? job.latest.adapterState?.cancelHref;
+  const cancelHref =
+    typeof remembered === 'string' ? safeUrlUnder(context.http.baseUrl, remembered) : undefined;
+  if (!cancelHref) {
     return {
       cancelled: false,
       message: `Avid CTMS offers no command:cancel link under the connection's base URL for command ${commandLabel(job)}; not cancelled`,
@@ -119,7 +174,8 @@ async function cancel(context: Context, job: Watched): Promise<CancelOutcome> {
   }
   const response = await sendAuthorized(context, { method: 'DELETE', url: cancelHref });
   if (response.status >= 200 && response.status < 300) {
-    const after = response.text.trim() === '' ? undefined : parseCommandResource(safeJson(response.text));
+    const after =
+      response.text.trim() === '' ? undefined : parseCommandResource(safeJson(withoutBom(response).text));
     const lifecycle = after?.command.lifecycle;
     return {
       cancelled: true,

@@ -1,23 +1,36 @@
 import { createHash } from 'node:crypto';
-import { VendorAuthError, VendorProtocolError } from '../../jobs/errors.js';
+import { VendorAuthError } from '../../jobs/errors.js';
 import type { AdapterContext, Credentials } from '../vendor-adapter.js';
-import { isSafeUnder, linksOf } from './avid-ctms-links.js';
-import { AuthEntrySchema, type AvidCtmsOptions, TokenResponseSchema } from './avid-ctms-schema.js';
+import { type AvidCtmsOptions, TokenResponseSchema } from './avid-ctms-schema.js';
+import { type TokenGrant, tokenEndpointCandidates } from './avid-ctms-token-endpoints.js';
 
 /** How a connection authenticates, decided by which credentials the operator stored. */
 export type AvidAuthMode =
   | { kind: 'none' }
   | { kind: 'static-token'; token: string }
-  | { kind: 'client-credentials'; clientId: string; clientSecret: string };
+  | { kind: 'client-credentials'; clientId: string; clientSecret: string }
+  | { kind: 'password'; clientId: string; clientSecret: string; username: string; password: string };
+
+type OAuthMode = Extract<AvidAuthMode, { clientId: string }>;
 
 /**
  * @example authModeOf({ clientId: 'app', clientSecret: 's3cret' }).kind // 'client-credentials'
+ * @example authModeOf({ clientId: 'app', clientSecret: 's', username: 'u', password: 'p' }).kind // 'password'
  */
 export function authModeOf(credentials: Credentials): AvidAuthMode {
-  const { token, clientId, clientSecret } = credentials;
+  const { token, clientId, clientSecret, username, password } = credentials;
+  if (clientId && clientSecret && username && password) {
+    return { kind: 'password', clientId, clientSecret, username, password };
+  }
   if (clientId && clientSecret) return { kind: 'client-credentials', clientId, clientSecret };
   if (token) return { kind: 'static-token', token };
   return { kind: 'none' };
+}
+
+/** True when a refused token can be replaced by asking the token endpoint for another. */
+export function canRenewToken(credentials: Credentials): boolean {
+  const kind = authModeOf(credentials).kind;
+  return kind === 'client-credentials' || kind === 'password';
 }
 
 interface CachedToken {
@@ -43,9 +56,10 @@ export function clearAvidTokenCache(): void {
 }
 
 /**
- * The `Authorization` header for the next CTMS request, fetching or refreshing an OAuth2 token
- * when the connection uses client credentials. `forceRefresh` drops the cached token first (the
- * vendor just refused it).
+ * The headers that authorize the next CTMS request, fetching or refreshing an OAuth2 token when
+ * the connection uses client credentials or a user login. `forceRefresh` drops the cached token
+ * first (the vendor just refused it). CTMS takes the token as `Authorization: Bearer` or as the
+ * `avidAccessToken` cookie [DOC]; the cookie is sent too when the `sendTokenCookie` option says so.
  *
  * @example const headers = await authorizationHeaders(context, { forceRefresh: false });
  */
@@ -55,14 +69,17 @@ export async function authorizationHeaders(
 ): Promise<Record<string, string>> {
   const mode = authModeOf(context.credentials);
   if (mode.kind === 'none') return {};
-  if (mode.kind === 'static-token') return { authorization: `Bearer ${mode.token}` };
-  const token = await clientCredentialsToken(context, mode, forceRefresh);
-  return { authorization: `Bearer ${token.accessToken}` };
+  const token =
+    mode.kind === 'static-token' ? mode.token : (await oauthToken(context, mode, forceRefresh)).accessToken;
+  return {
+    authorization: `Bearer ${token}`,
+    ...(context.options.sendTokenCookie ? { cookie: `avidAccessToken=${token}` } : {}),
+  };
 }
 
-async function clientCredentialsToken(
+async function oauthToken(
   context: AdapterContext<AvidCtmsOptions>,
-  mode: Extract<AvidAuthMode, { kind: 'client-credentials' }>,
+  mode: OAuthMode,
   forceRefresh: boolean,
 ): Promise<CachedToken> {
   const key = cacheKey(context, mode);
@@ -80,99 +97,94 @@ async function clientCredentialsToken(
   return token;
 }
 
-function cacheKey(
-  context: AdapterContext<AvidCtmsOptions>,
-  mode: { clientId: string; clientSecret: string },
-): string {
-  const hash = createHash('sha256')
-    .update([context.http.baseUrl.href, mode.clientId, mode.clientSecret].join('\u0000'))
-    .digest('hex');
+function cacheKey(context: AdapterContext<AvidCtmsOptions>, mode: OAuthMode): string {
+  const parts = [context.http.baseUrl.href, mode.kind, mode.clientId, mode.clientSecret];
+  if (mode.kind === 'password') parts.push(mode.username, mode.password);
+  const hash = createHash('sha256').update(parts.join('\u0000')).digest('hex');
   return `${context.connection.name}:${hash}`;
 }
 
+/**
+ * Asks for a token at the endpoint that worked before, or else at each candidate in turn
+ * (advertised by `/auth`, then the configured path): a 404, 405 or `unsupported_grant_type`
+ * means "not here", anything else is the answer. The endpoint that issued a token is remembered.
+ */
 async function fetchToken(
   context: AdapterContext<AvidCtmsOptions>,
-  mode: Extract<AvidAuthMode, { kind: 'client-credentials' }>,
+  mode: OAuthMode,
   key: string,
 ): Promise<CachedToken> {
-  let tokenUrl = tokenUrls.get(key);
-  if (!tokenUrl) {
-    tokenUrl = await discoverTokenUrl(context);
-    tokenUrls.set(key, tokenUrl);
+  const grant: TokenGrant = mode.kind === 'password' ? 'password' : 'client_credentials';
+  const known = tokenUrls.get(key);
+  const candidates = known ? [known] : await tokenEndpointCandidates(context, grant);
+  let notHere: { url: string; reason: string }[] = [];
+  for (const url of candidates) {
+    const outcome = await requestToken(context, mode, grant, url);
+    if ('token' in outcome) {
+      tokenUrls.set(key, url);
+      return outcome.token;
+    }
+    notHere = [...notHere, { url, reason: outcome.notHere }];
   }
+  tokenUrls.delete(key);
+  throw new VendorAuthError(
+    context.http.clean(
+      `No token endpoint issued a ${grant} token: ${notHere.map((entry) => `${describe(new URL(entry.url))} ${entry.reason}`).join('; ')}. Set the ${grant === 'password' ? 'ropcPath' : 'tokenPath'} option to the token endpoint`,
+    ),
+    { vendor: context.connection.vendor, connection: context.connection.name },
+  );
+}
+
+async function requestToken(
+  context: AdapterContext<AvidCtmsOptions>,
+  mode: OAuthMode,
+  grant: TokenGrant,
+  url: string,
+): Promise<{ token: CachedToken } | { notHere: string }> {
   const basic = Buffer.from(`${mode.clientId}:${mode.clientSecret}`, 'utf8').toString('base64');
+  const form = new URLSearchParams({ grant_type: grant });
+  if (mode.kind === 'password') {
+    form.set('username', mode.username);
+    form.set('password', mode.password);
+  }
   const issuedAt = context.now().getTime();
   const response = await context.http.request({
     method: 'POST',
-    url: tokenUrl,
+    url,
     headers: {
       authorization: `Basic ${basic}`,
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
-    body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
+    body: form.toString(),
   });
+  if (response.status === 404 || response.status === 405) return { notHere: `answered ${response.status}` };
+  const oauthError = oauthErrorCode(response.text);
+  if (response.status === 400 && oauthError === 'unsupported_grant_type') {
+    return { notHere: 'answered 400 unsupported_grant_type' };
+  }
   if (response.status === 400) {
-    // RFC 6749 §5.2: invalid_client / unauthorized_client arrive as 400 on some servers.
+    // RFC 6749 §5.2: invalid_client / invalid_grant arrive as 400 on most servers.
     throw new VendorAuthError(
       context.http.clean(
-        `Token request to ${describe(response.url)} was refused (400 ${oauthErrorCode(response.text)})`,
+        `Token request to ${describe(response.url)} was refused (400 ${oauthError ?? 'no OAuth error code'})`,
       ),
       { vendor: context.connection.vendor, connection: context.connection.name, statusCode: 400 },
     );
   }
-  if (response.status === 404) tokenUrls.delete(key);
   if (response.status < 200 || response.status >= 300) {
-    throw context.http.protocolError(
-      response,
-      `answered ${response.status} to the client-credentials token request`,
-    );
+    throw context.http.protocolError(response, `answered ${response.status} to the ${grant} token request`);
   }
   const answer = TokenResponseSchema.safeParse(context.http.parseJson(response));
-  if (!answer.success) {
+  if (!answer.success || !answer.data.accessToken) {
     throw context.http.protocolError(response, 'answered a token response without access_token');
   }
-  const lifetime = lifetimeSeconds(answer.data.expires_in, context.options.defaultTokenLifetimeSeconds);
+  const lifetime = lifetimeSeconds(answer.data.expiresIn, context.options.defaultTokenLifetimeSeconds);
   // A short-lived token would otherwise be "about to expire" the moment it arrives.
   const margin = Math.min(context.options.tokenRefreshMarginSeconds, lifetime / 2);
-  return { accessToken: answer.data.access_token, refreshAt: issuedAt + (lifetime - margin) * 1000 };
-}
-
-/**
- * Finds the client-credentials token endpoint among the `/auth` HAL links: a relation or link
- * name mentioning client credentials wins, then any other token relation except
- * `auth:token` → `.../tokens/current` (that one describes the current token; it issues none).
- * Falls back to the `tokenPath` option when `/auth` is missing, unreadable or silent [INF].
- */
-async function discoverTokenUrl(context: AdapterContext<AvidCtmsOptions>): Promise<string> {
-  const fallback = context.options.tokenPath;
-  let links: Record<string, unknown> | null | undefined;
-  try {
-    const { status, body } = await context.http.requestJson({ url: context.options.authPath });
-    if (status < 200 || status >= 300) return fallback;
-    links = AuthEntrySchema.safeParse(body).data?._links;
-  } catch (error) {
-    if (error instanceof VendorProtocolError) return fallback;
-    throw error;
-  }
-  let best: { href: string; score: number } | undefined;
-  for (const rel of Object.keys(links ?? {})) {
-    for (const link of linksOf(links, rel)) {
-      const score = scoreTokenLink(rel, link);
-      if (score > 0 && (!best || score > best.score) && isSafeUnder(context.http.baseUrl, link.href)) {
-        best = { href: link.href, score };
-      }
-    }
-  }
-  return best?.href ?? fallback;
-}
-
-function scoreTokenLink(rel: string, link: { href: string; name?: string }): number {
-  const text = `${rel} ${link.name ?? ''} ${link.href}`.toLowerCase();
-  if (/client[-_]?credentials/.test(text)) return 2;
-  const describesCurrent = link.name === 'current' || /\/current\/?$/.test(link.href);
-  if (rel.toLowerCase().includes('token') && !describesCurrent) return 1;
-  return 0;
+  return {
+    token: { accessToken: answer.data.accessToken, refreshAt: issuedAt + (lifetime - margin) * 1000 },
+  };
 }
 
 function lifetimeSeconds(value: number | string | null | undefined, fallback: number): number {
@@ -181,7 +193,7 @@ function lifetimeSeconds(value: number | string | null | undefined, fallback: nu
 }
 
 /** The OAuth2 `error` code of a refusal, never its description (it may echo what we sent). */
-function oauthErrorCode(text: string): string {
+function oauthErrorCode(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object' && 'error' in parsed && typeof parsed.error === 'string') {
@@ -190,7 +202,7 @@ function oauthErrorCode(text: string): string {
   } catch {
     // Not JSON: say nothing more than the status.
   }
-  return 'no OAuth error code';
+  return undefined;
 }
 
 function describe(url: URL): string {

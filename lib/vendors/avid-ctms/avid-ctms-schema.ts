@@ -37,16 +37,26 @@ export const AvidCtmsReferenceSchema = z
   });
 export type AvidCtmsReference = z.infer<typeof AvidCtmsReferenceSchema>;
 
+/**
+ * A path under the connection's base URL. A leading `/` is dropped: it would otherwise resolve
+ * against the host root and, when the base URL has a path, land outside it and be refused.
+ */
 const RelativePath = z
   .string()
+  .trim()
   .min(1)
   .refine((path) => !/^[a-z][a-z0-9+.-]*:/i.test(path) && !path.startsWith('//'), {
     message: "must be a path relative to the connection's base URL, not an absolute URL",
-  });
+  })
+  .transform((path) => path.replace(/^\/+/, ''));
+
+/** `{commandId}`, or `{id}` as Avid's own examples write it (`pamctc/commands/{id}`). */
+export const COMMAND_ID_PLACEHOLDER = /\{(?:commandId|id)\}/g;
 
 export const DEFAULT_COMMAND_URL_TEMPLATE = 'apis/commands/{commandId}';
 export const DEFAULT_AUTH_PATH = 'auth';
 export const DEFAULT_TOKEN_PATH = 'auth/sso/login/oauth2/client-credentials/default';
+export const DEFAULT_ROPC_PATH = 'auth/sso/login/oauth2/ropc/default';
 
 export const AvidCtmsOptionsSchema = z
   .object({
@@ -55,13 +65,17 @@ export const AvidCtmsOptionsSchema = z
      * service that runs the command (e.g. `pamctc/commands/{commandId}`), so there is no single
      * right default [INF]: operators set it per connection.
      */
-    commandUrlTemplate: RelativePath.refine((path) => path.includes('{commandId}'), {
-      message: 'must contain the placeholder {commandId}',
+    commandUrlTemplate: RelativePath.refine((path) => /\{(?:commandId|id)\}/.test(path), {
+      message: 'must contain the placeholder {commandId} (or {id}), e.g. "apis/mam/commands/{commandId}"',
     }).default(DEFAULT_COMMAND_URL_TEMPLATE),
     /** The HAL entry point of authentication (`GET https://<host>/auth`). */
     authPath: RelativePath.default(DEFAULT_AUTH_PATH),
-    /** Token endpoint used when `/auth` advertises no client-credentials link [INF]. */
+    /** Token endpoint tried after those `/auth` advertises for client credentials [INF]. */
     tokenPath: RelativePath.default(DEFAULT_TOKEN_PATH),
+    /** Token endpoint tried after those `/auth` advertises for a user login (`auth:ropc-default`) [INF]. */
+    ropcPath: RelativePath.default(DEFAULT_ROPC_PATH),
+    /** Also send the token as the `avidAccessToken` cookie, for a CTMS or gateway that reads only that [DOC]. */
+    sendTokenCookie: z.boolean().default(false),
     /** Refresh a token this long before it expires, so no poll carries a token about to lapse. */
     tokenRefreshMarginSeconds: z.number().int().min(0).max(3600).default(60),
     /** Lifetime assumed when the token answer has no `expires_in` [INF]. */
@@ -73,15 +87,38 @@ export type AvidCtmsOptions = z.infer<typeof AvidCtmsOptionsSchema>;
 const Secret = z.string().min(1, 'must not be empty');
 
 /**
- * No credentials (an open CTMS), a static bearer `{ token }`, or OAuth2 client credentials
- * `{ clientId, clientSecret }`.
+ * No credentials (an open CTMS), a static bearer `{ token }`, OAuth2 client credentials
+ * `{ clientId, clientSecret }`, or a user login through the app (`auth:ropc-default`, the
+ * resource-owner password grant) `{ clientId, clientSecret, username, password }`.
  */
 export const AvidCtmsCredentialsSchema = z
-  .object({ token: Secret.optional(), clientId: Secret.optional(), clientSecret: Secret.optional() })
+  .object({
+    token: Secret.optional(),
+    clientId: Secret.optional(),
+    clientSecret: Secret.optional(),
+    username: Secret.optional(),
+    password: Secret.optional(),
+  })
   .strict()
   .superRefine((credentials, context) => {
     const hasId = credentials.clientId !== undefined;
     const hasSecret = credentials.clientSecret !== undefined;
+    const hasUser = credentials.username !== undefined;
+    const hasPassword = credentials.password !== undefined;
+    if (hasUser !== hasPassword) {
+      context.addIssue({
+        code: 'custom',
+        path: [hasUser ? 'password' : 'username'],
+        message: 'username and password go together',
+      });
+    }
+    if (hasUser && !(hasId && hasSecret)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['clientId'],
+        message: 'a username/password login also needs the app clientId and clientSecret (Basic client auth)',
+      });
+    }
     if (hasId !== hasSecret) {
       context.addIssue({
         code: 'custom',
@@ -101,79 +138,117 @@ export type AvidCtmsCredentials = z.infer<typeof AvidCtmsCredentialsSchema>;
 
 // ---- Vendor input: lenient ------------------------------------------------------------------
 
+/*
+ * Every optional vendor field ends in `.catch(undefined)`: one field of an unexpected type (a
+ * numeric `version`, an epoch-number date, a `state` sent as a bare string) drops that field
+ * only, instead of making the whole answer "not a command resource" and the watch blind.
+ */
+
 /** A HAL link. `href` is all we use; the rest (name, templated) only helps pick among several. */
 export const HalLinkSchema = z.looseObject({
-  href: z.string().nullish(),
-  name: z.string().nullish(),
-  templated: z.boolean().nullish(),
+  href: z.string().nullish().catch(undefined),
+  name: z.string().nullish().catch(undefined),
+  templated: z.boolean().nullish().catch(undefined),
 });
 export type HalLink = z.infer<typeof HalLinkSchema>;
 
-const NumberLike = z.union([z.number(), z.string()]).nullish();
+const Text = z.string().nullish().catch(undefined);
+const NumberLike = z.union([z.number(), z.string()]).nullish().catch(undefined);
+const StringMap = z.record(z.string(), z.unknown()).nullish().catch(undefined);
+/** Dates: the documented ISO strings, or the epoch numbers a hand-written server may send. */
+const DateLike = z.union([z.string(), z.number()]).nullish().catch(undefined);
+/** Ids: UUID strings in the documentation, long numbers on some services. */
+const IdLike = z.union([z.string(), z.number()]).nullish().catch(undefined);
+const LinksMap = z.record(z.string(), z.unknown()).nullish().catch(undefined);
 
-const CommandStateSchema = z.looseObject({
-  text: z.string().nullish(),
-  code: z.string().nullish(),
-  params: z.record(z.string(), z.unknown()).nullish(),
-  // The documentation names this sub property both `param` and `params`.
-  param: z.record(z.string(), z.unknown()).nullish(),
-});
+/** A bare string where the documentation has a struct is read as that struct's `text`. */
+function textStruct<T extends z.ZodType>(schema: T) {
+  return z
+    .preprocess((value) => (typeof value === 'string' ? { text: value } : value), schema.nullish())
+    .catch(undefined);
+}
 
-const CommandErrorSchema = z.looseObject({
-  cause: z.string().nullish(),
-  httpCode: NumberLike,
-  text: z.string().nullish(),
-  code: z.string().nullish(),
-  params: z.record(z.string(), z.unknown()).nullish(),
-});
+const CommandStateSchema = textStruct(
+  z.looseObject({
+    text: Text,
+    code: Text,
+    params: StringMap,
+    // The documentation names this sub property both `param` and `params`.
+    param: StringMap,
+  }),
+);
+
+const CommandErrorSchema = textStruct(
+  z.looseObject({
+    cause: Text,
+    httpCode: NumberLike,
+    text: Text,
+    code: Text,
+    params: StringMap,
+  }),
+);
 
 export const CommandSchema = z.looseObject({
-  type: z.string().nullish(),
-  id: z.union([z.string(), z.number()]).nullish(),
-  lifecycle: z.string().nullish(),
-  state: CommandStateSchema.nullish(),
-  error: CommandErrorSchema.nullish(),
+  type: Text,
+  id: IdLike,
+  lifecycle: Text,
+  state: CommandStateSchema,
+  error: CommandErrorSchema,
   progress: NumberLike,
-  creator: z.string().nullish(),
-  host: z.string().nullish(),
-  serviceName: z.string().nullish(),
-  serviceInstance: z.string().nullish(),
-  serviceVersion: z.string().nullish(),
-  created: z.string().nullish(),
-  modified: z.string().nullish(),
-  finished: z.string().nullish(),
+  creator: Text,
+  host: Text,
+  serviceName: Text,
+  serviceInstance: Text,
+  serviceVersion: Text,
+  created: DateLike,
+  modified: DateLike,
+  finished: DateLike,
 });
 export type Command = z.infer<typeof CommandSchema>;
 
 /** One entry of a bulk command's `payload.result`. */
 export const BulkResultItemSchema = z.looseObject({
-  success: z.boolean().nullish(),
-  data: z.unknown(),
+  // A boolean in the documentation; "true"/"false" strings are read too.
+  success: z.union([z.boolean(), z.string()]).nullish().catch(undefined),
+  data: z.unknown().optional(),
   httpStatus: NumberLike,
-  errorCode: z.string().nullish(),
-  errorMessage: z.string().nullish(),
+  errorCode: Text,
+  errorMessage: Text,
 });
 
 export const CommandResourceSchema = z.looseObject({
-  version: z.string().nullish(),
+  version: z.union([z.string(), z.number()]).nullish().catch(undefined),
+  // The one thing that makes an answer a command resource: without it, it is not one.
   command: CommandSchema,
   payload: z
     .looseObject({
-      result: z.unknown(),
+      result: z.unknown().optional(),
     })
-    .nullish(),
-  _links: z.record(z.string(), z.unknown()).nullish(),
+    .nullish()
+    .catch(undefined),
+  _links: LinksMap,
 });
 export type CommandResource = z.infer<typeof CommandResourceSchema>;
 
-/** The OAuth2 token answer (RFC 6749 §5.1); `expires_in` sometimes arrives as a string. */
-export const TokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().nullish(),
-  expires_in: NumberLike,
-});
+/**
+ * The OAuth2 token answer (RFC 6749 §5.1); `expires_in` sometimes arrives as a string, and
+ * `token_type` in any case (`bearer`). Hand-written gateways say `accessToken`/`expiresIn`.
+ */
+export const TokenResponseSchema = z
+  .looseObject({
+    access_token: Text,
+    accessToken: Text,
+    token_type: Text,
+    expires_in: NumberLike,
+    expiresIn: NumberLike,
+  })
+  .transform((answer) => ({
+    accessToken: answer.access_token || answer.accessToken || undefined,
+    expiresIn: answer.expires_in ?? answer.expiresIn,
+  }));
 
-/** The `/auth` HAL entry point: only its links matter. */
+/** The `/auth` HAL entry point (and its identity providers): only links matter. */
 export const AuthEntrySchema = z.looseObject({
-  _links: z.record(z.string(), z.unknown()).nullish(),
+  _links: LinksMap,
+  _embedded: z.record(z.string(), z.unknown()).nullish().catch(undefined),
 });

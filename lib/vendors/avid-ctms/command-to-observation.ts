@@ -20,22 +20,34 @@ export function parseCommandResource(body: unknown): CommandResource | undefined
  * Normalizes one command:command resource into an {@link Observation}: lifecycle → status,
  * bulk results → partial success or failure, `state.text` → message, the error struct kept
  * whole, timestamps to ISO UTC, and the `self` / `command:cancel` links remembered for the next
- * poll when (and only when) they are under the connection's base URL.
+ * poll when (and only when) they are under the connection's base URL. Relative links are
+ * resolved against `documentUrl`, the URL the resource was read from.
  *
  * @example commandToObservation(resource, new URL('https://mc.example.com/')).status // 'RUNNING'
  */
-export function commandToObservation(resource: CommandResource, baseUrl: URL): Observation {
+export function commandToObservation(
+  resource: CommandResource,
+  baseUrl: URL,
+  documentUrl: URL = baseUrl,
+): Observation {
   const { command } = resource;
   const rawStatus = command.lifecycle ?? '(no lifecycle)';
   let status = mapAvidLifecycle(command.lifecycle ?? '', command.error?.cause);
   const details: Record<string, unknown> = {};
-  const message = command.state?.text ?? command.error?.text ?? undefined;
+  const ended = status === 'FAILED' || status === 'CANCELLED';
+  // A command in error may still carry the state text of its last step ("Processing"): the error
+  // text is what says what happened.
+  const message =
+    (ended ? (command.error?.text ?? command.state?.text) : (command.state?.text ?? command.error?.text)) ??
+    undefined;
   let partial: boolean | undefined;
   let error: JobErrorInfo | undefined;
 
-  if (status === 'FAILED' || status === 'CANCELLED') error = commandError(command.error);
+  if (ended) error = commandError(command.error);
 
-  const bulk = summarizeBulkResult(resource.payload?.result, command.state?.params ?? command.state?.param);
+  // The documentation spells the state's parameter map both `params` and `param`.
+  const stateParams = { ...command.state?.param, ...command.state?.params };
+  const bulk = summarizeBulkResult(resource.payload?.result, stateParams);
   if (bulk) {
     details.bulk = bulk;
     if (status === 'SUCCEEDED' && bulk.failed > 0) {
@@ -51,11 +63,11 @@ export function commandToObservation(resource: CommandResource, baseUrl: URL): O
   const modified = parseAvidDate(command.modified);
   const finished = parseAvidDate(command.finished);
   const unreadable = (['created', 'modified', 'finished'] as const).filter(
-    (field) => typeof command[field] === 'string' && parseAvidDate(command[field]) === undefined,
+    (field) => command[field] != null && parseAvidDate(command[field]) === undefined,
   );
   if (unreadable.length > 0) details.unreadableDates = unreadable;
 
-  const links = commandLinks(resource._links, baseUrl);
+  const links = commandLinks(resource._links, baseUrl, documentUrl);
   if (links.ignored.length > 0) {
     details.ignoredLinks = links.ignored.map(
       (link) => `${link.rel} → ${link.href} (outside the connection's base URL, not followed)`,
@@ -112,9 +124,10 @@ function allItemsFailed(bulk: BulkSummary): JobErrorInfo {
   }) as JobErrorInfo;
 }
 
-/** Progress 0–100 from a number or numeric string; anything else is no progress. */
+/** Progress 0–100 from a number or numeric string (`"42"`, `"42.5 %"`); anything else is no progress. */
 function progressOf(value: number | string | null | undefined): number | undefined {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const number =
+    typeof value === 'string' && value.trim() !== '' ? Number(value.trim().replace(/\s*%$/, '')) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
   return Math.min(100, Math.max(0, number));
 }

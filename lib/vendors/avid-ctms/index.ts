@@ -10,6 +10,7 @@ export {
   AvidCtmsReferenceSchema,
   DEFAULT_AUTH_PATH,
   DEFAULT_COMMAND_URL_TEMPLATE,
+  DEFAULT_ROPC_PATH,
   DEFAULT_TOKEN_PATH,
 } from './avid-ctms-schema.js';
 export { commandToObservation, parseCommandResource } from './command-to-observation.js';

@@ -19,8 +19,14 @@ export function mapAvidLifecycle(lifecycle: string, errorCause?: string | null):
     case 'finished':
       return 'SUCCEEDED';
     case 'error':
-      return errorCause?.trim().toLowerCase() === 'canceled' ? 'CANCELLED' : 'FAILED';
+      return isCanceledCause(errorCause) ? 'CANCELLED' : 'FAILED';
     default:
       return 'UNKNOWN';
   }
+}
+
+/** `canceled` as documented, in any case, and the British `cancelled` a hand-written server may use. */
+function isCanceledCause(cause: string | null | undefined): boolean {
+  const word = cause?.trim().toLowerCase();
+  return word === 'canceled' || word === 'cancelled';
 }

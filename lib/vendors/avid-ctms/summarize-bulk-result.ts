@@ -5,7 +5,7 @@ export interface BulkSummary {
   total: number;
   succeeded: number;
   failed: number;
-  /** Items whose `success` flag is missing or not a boolean: counted, but neither way. */
+  /** Items that say neither way (no `success`, no `httpStatus`, no error): counted, but neither way. */
   undetermined: number;
   /** The first few failures, enough to diagnose without storing a huge list. */
   failures: { errorCode?: string; errorMessage?: string; httpStatus?: number }[];
@@ -13,45 +13,94 @@ export interface BulkSummary {
 
 const MAX_FAILURES_KEPT = 5;
 
+/** Where a wrapped result list may sit [INF: the documented form is a bare array]. */
+const WRAPPED_LIST_KEYS = ['items', 'results', 'result', 'entries'] as const;
+
 /**
  * Counts a bulk command's `payload.result[]`. CTMS reports a bulk command `finished` even when
- * some or all items failed, so the per-item `success` flags are the real verdict.
+ * some or all items failed, so the per-item outcome is the real verdict: `success` when the item
+ * has it, else its `httpStatus` (2xx/3xx succeeded, 4xx/5xx failed), else an `errorCode` or
+ * `errorMessage` means it failed.
  * Returns `undefined` when the command carries no result list (not a bulk command) and no
- * counts in `state.params` either.
+ * counts in `state.params` either; the counts are also used when no item says how it went.
  *
  * @example summarizeBulkResult([{ success: true }, { success: false, errorCode: 'X' }])?.failed // 1
+ * @example summarizeBulkResult([{ httpStatus: 200 }, { httpStatus: 404 }])?.failed // 1
  */
 export function summarizeBulkResult(
   result: unknown,
   stateParams?: Record<string, unknown> | null,
 ): BulkSummary | undefined {
-  if (Array.isArray(result)) {
-    const summary: BulkSummary = {
-      total: result.length,
-      succeeded: 0,
-      failed: 0,
-      undetermined: 0,
-      failures: [],
-    };
-    for (const entry of result) {
-      const item = BulkResultItemSchema.safeParse(entry);
-      const success = item.success ? item.data.success : undefined;
-      if (success === true) summary.succeeded += 1;
-      else if (success === false && item.success) {
-        summary.failed += 1;
-        if (summary.failures.length < MAX_FAILURES_KEPT) {
-          const httpStatus = Number(item.data.httpStatus);
-          summary.failures.push({
-            ...(item.data.errorCode ? { errorCode: item.data.errorCode } : {}),
-            ...(item.data.errorMessage ? { errorMessage: item.data.errorMessage } : {}),
-            ...(Number.isInteger(httpStatus) && item.data.httpStatus != null ? { httpStatus } : {}),
-          });
-        }
-      } else summary.undetermined += 1;
-    }
-    return summary;
+  const items = resultList(result);
+  const fromParams = countsOf(stateParams);
+  if (!items) return fromParams;
+  const summary: BulkSummary = {
+    total: items.length,
+    succeeded: 0,
+    failed: 0,
+    undetermined: 0,
+    failures: [],
+  };
+  for (const entry of items) {
+    const parsed = BulkResultItemSchema.safeParse(entry);
+    const item = parsed.success ? parsed.data : undefined;
+    const verdict = item ? verdictOf(item) : undefined;
+    if (verdict === true) summary.succeeded += 1;
+    else if (verdict === false && item) {
+      summary.failed += 1;
+      if (summary.failures.length < MAX_FAILURES_KEPT) summary.failures.push(failureOf(item));
+    } else summary.undetermined += 1;
   }
-  // Without a result list, the counts some services put in state.params are the next best thing [INF].
+  // A list whose items say nothing is no verdict; the service's own counts are a better one.
+  if (summary.undetermined === summary.total && summary.total > 0 && fromParams) return fromParams;
+  return summary;
+}
+
+type BulkItem = ReturnType<typeof BulkResultItemSchema.parse>;
+
+function verdictOf(item: BulkItem): boolean | undefined {
+  if (typeof item.success === 'boolean') return item.success;
+  if (typeof item.success === 'string') {
+    const word = item.success.trim().toLowerCase();
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+  }
+  const status = statusOf(item.httpStatus);
+  if (status !== undefined) return status < 400;
+  if (item.errorCode || item.errorMessage) return false;
+  return undefined;
+}
+
+function failureOf(item: BulkItem): BulkSummary['failures'][number] {
+  const httpStatus = statusOf(item.httpStatus);
+  return {
+    ...(item.errorCode ? { errorCode: item.errorCode } : {}),
+    ...(item.errorMessage ? { errorMessage: item.errorMessage } : {}),
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+  };
+}
+
+function statusOf(value: number | string | null | undefined): number | undefined {
+  const status = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599
+    ? status
+    : undefined;
+}
+
+/** The item list: the documented bare array, or one wrapped in an object. */
+function resultList(result: unknown): unknown[] | undefined {
+  if (Array.isArray(result)) return result;
+  if (!result || typeof result !== 'object') return undefined;
+  const record = result as Record<string, unknown>;
+  for (const key of WRAPPED_LIST_KEYS) {
+    const list = record[key];
+    if (Array.isArray(list)) return list;
+  }
+  return undefined;
+}
+
+/** The counts some services put in state.params [INF]. */
+function countsOf(stateParams: Record<string, unknown> | null | undefined): BulkSummary | undefined {
   const total = countOf(stateParams?.totalCount);
   const succeeded = countOf(stateParams?.successCount);
   const failed = countOf(stateParams?.failureCount);

@@ -12,8 +12,17 @@ import {
 
 export * from './command-scripts.js';
 
-/** How the simulated CTMS wants to be authenticated. */
-export type AvidSimAuth = 'client-credentials' | 'static-token' | 'none';
+/**
+ * How the simulated CTMS wants to be authenticated: an app's client credentials, a user login
+ * through the app (`password`, the ROPC grant behind `auth:ropc-default`), a fixed token, or not.
+ */
+export type AvidSimAuth = 'client-credentials' | 'password' | 'static-token' | 'none';
+
+/**
+ * How `_links` hrefs are written: `absolute` as in the documentation, `root-relative`
+ * (`/apis/mam/commands/{id}`), or `relative` to the command document itself (`{id}`, `{id}/cancel`).
+ */
+export type AvidSimLinkStyle = 'absolute' | 'root-relative' | 'relative';
 
 export interface AvidCtmsSimulatorOptions {
   clock?: Clock;
@@ -21,8 +30,17 @@ export interface AvidCtmsSimulatorOptions {
   auth?: AvidSimAuth;
   /** Lifetime of issued tokens, clock seconds. Default one hour. */
   tokenLifetimeSeconds?: number;
-  /** Whether `GET /auth` advertises the client-credentials token link. Default true. */
+  /** Whether the token links are advertised at all. Default true. */
   advertiseTokenLink?: boolean;
+  /**
+   * Where the token links are advertised: on `GET /auth` itself, or, as MediaCentral does for
+   * its `auth:ropc-<provider>` links, on the identity providers `/auth` links to. Default `auth`.
+   */
+  tokenLinksAt?: 'auth' | 'identity-providers';
+  /** Default `absolute`. */
+  linkStyle?: AvidSimLinkStyle;
+  /** The curie prefix of the command relations (`<prefix>:cancel`). Default `command`, as documented. */
+  commandCuriePrefix?: string;
   /**
    * Origin written into `_links` instead of the simulator's own, to play a CTMS behind a proxy
    * that announces its internal host name. Default: the simulator's own origin.
@@ -60,6 +78,8 @@ interface SimCommand {
 
 const COMMANDS_PATH = '/apis/mam/commands/';
 const TOKEN_PATH = '/auth/sso/login/oauth2/client-credentials/default';
+const ROPC_PATH = '/auth/sso/login/oauth2/ropc/default';
+const IDENTITY_PROVIDERS_PATH = '/auth/identity-providers';
 const SERVICE = {
   serviceName: 'MAMAssetsCTC_1',
   serviceInstance: 'MAMAssetsCTC_1',
@@ -69,7 +89,8 @@ const SERVICE = {
 /**
  * A local Avid CTMS speaking the command:command HAL resource of the vendor documentation:
  * commands at `/apis/mam/commands/{id}` with absolute `self` and `command:cancel` links, OAuth2
- * client credentials discovered from `GET /auth`, bearer tokens that expire on the simulator's
+ * client credentials (or a ROPC user login) discovered from `GET /auth`, bearer tokens (header or
+ * `avidAccessToken` cookie) that expire on the simulator's
  * clock, .NET-style timestamps (seven fractional digits, +01:00), and commands that vanish
  * (404/410) a few hours after they end.
  *
@@ -97,17 +118,23 @@ export class AvidCtmsSimulator {
       auth: options.auth ?? 'client-credentials',
       tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
       advertiseTokenLink: options.advertiseTokenLink ?? true,
+      tokenLinksAt: options.tokenLinksAt ?? 'auth',
+      linkStyle: options.linkStyle ?? 'absolute',
+      commandCuriePrefix: options.commandCuriePrefix ?? 'command',
       retentionSeconds: options.retentionSeconds ?? 4 * 3600,
       expiredStatus: options.expiredStatus ?? 404,
       ...(options.linkOrigin ? { linkOrigin: options.linkOrigin } : {}),
     };
     const secret = randomBytes(18).toString('hex');
+    const app = { clientId: `jobwatch-sim-${randomBytes(4).toString('hex')}`, clientSecret: secret };
     this.credentials =
       this.options.auth === 'client-credentials'
-        ? { clientId: `jobwatch-sim-${randomBytes(4).toString('hex')}`, clientSecret: secret }
-        : this.options.auth === 'static-token'
-          ? { token: `static-${secret}` }
-          : {};
+        ? app
+        : this.options.auth === 'password'
+          ? { ...app, username: 'sim-editor', password: `pw-${randomBytes(9).toString('hex')}` }
+          : this.options.auth === 'static-token'
+            ? { token: `static-${secret}` }
+            : {};
     this.server = new SimServer((request) => this.handle(request));
   }
 
@@ -200,7 +227,10 @@ export class AvidCtmsSimulator {
   private async handle(request: SimRequest): Promise<SimResponse> {
     const path = request.url.pathname;
     if (path === '/auth' && request.method === 'GET') return this.authEntry();
-    if (path === TOKEN_PATH && request.method === 'POST') return this.issueToken(request);
+    if (path === IDENTITY_PROVIDERS_PATH && request.method === 'GET') return this.identityProviders();
+    if ((path === TOKEN_PATH || path === ROPC_PATH) && request.method === 'POST') {
+      return this.issueToken(request, path === ROPC_PATH ? 'password' : 'client_credentials');
+    }
     if (!path.startsWith(COMMANDS_PATH.slice(0, -1)))
       return ctmsError(404, 'avid.ctms/NOT_FOUND', 'No such resource');
     if (!this.authorized(request)) {
@@ -252,29 +282,58 @@ export class AvidCtmsSimulator {
     const links: Record<string, unknown> = {
       curies: [{ href: `${origin}/auth/def/rels/{rel}`, name: 'auth', templated: true }],
       self: { href: `${origin}/auth` },
-      'auth:identity-providers': [{ href: `${origin}/auth/identity-providers` }],
+      'auth:identity-providers': [{ href: `${origin}${IDENTITY_PROVIDERS_PATH}` }],
       // Describes the current token; issues none. An adapter must not POST grants here.
       'auth:token': [{ href: `${origin}/auth/tokens/current`, name: 'current' }],
     };
-    if (this.options.advertiseTokenLink) {
-      links['auth:client-credentials'] = [{ href: `${origin}${TOKEN_PATH}`, name: 'default' }];
-    }
+    if (this.options.tokenLinksAt === 'auth') Object.assign(links, this.tokenLinks());
     return json(200, { _links: links });
   }
 
-  private issueToken(request: SimRequest): SimResponse {
+  /** The identity providers resource: one embedded provider holding the login links. */
+  private identityProviders(): SimResponse {
+    const origin = this.origin();
+    const provider = {
+      name: 'default',
+      kind: 'local',
+      _links: this.options.tokenLinksAt === 'identity-providers' ? this.tokenLinks() : {},
+    };
+    return json(200, {
+      _links: { self: { href: `${origin}${IDENTITY_PROVIDERS_PATH}` } },
+      _embedded: { 'auth:identity-provider': [provider] },
+    });
+  }
+
+  private tokenLinks(): Record<string, unknown> {
+    if (!this.options.advertiseTokenLink) return {};
+    const origin = this.origin();
+    return {
+      'auth:client-credentials': [{ href: `${origin}${TOKEN_PATH}`, name: 'default' }],
+      'auth:ropc-default': [{ href: `${origin}${ROPC_PATH}`, name: 'default' }],
+    };
+  }
+
+  private issueToken(request: SimRequest, servedGrant: 'client_credentials' | 'password'): SimResponse {
     const form = new URLSearchParams(request.body);
-    if (form.get('grant_type') !== 'client_credentials') {
+    if (form.get('grant_type') !== servedGrant) {
       return json(400, { error: 'unsupported_grant_type' });
     }
     const basic = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const expected = `${this.credentials.clientId}:${this.credentials.clientSecret}`;
+    const wantedAuth = servedGrant === 'password' ? 'password' : 'client-credentials';
     if (
-      this.options.auth !== 'client-credentials' ||
+      this.options.auth !== wantedAuth ||
       !basic ||
       Buffer.from(basic, 'base64').toString('utf8') !== expected
     ) {
       return json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="avid"' });
+    }
+    if (
+      servedGrant === 'password' &&
+      (form.get('username') !== this.credentials.username ||
+        form.get('password') !== this.credentials.password)
+    ) {
+      return json(400, { error: 'invalid_grant' });
     }
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, this.clock.now() + this.options.tokenLifetimeSeconds * 1000);
@@ -308,12 +367,13 @@ export class AvidCtmsSimulator {
     const final = isFinalLifecycle(step.lifecycle);
     const moving = step.lifecycle === 'running' && position.progress !== undefined;
     const modified = moving ? now : stepStartedAt;
+    const prefix = this.options.commandCuriePrefix;
     const links: Record<string, unknown> = {
-      curies: [{ href: 'http://services.avid.com/apis/command/{rel}', name: 'command', templated: true }],
-      self: { href: this.commandHref(command.id) },
+      curies: [{ href: 'http://services.avid.com/apis/command/{rel}', name: prefix, templated: true }],
+      self: { href: this.linkHref(command.id) },
     };
     // Only a command that can still be stopped offers command:cancel [INF].
-    if (!final) links['command:cancel'] = { href: `${this.commandHref(command.id)}/cancel` };
+    if (!final) links[`${prefix}:cancel`] = { href: this.linkHref(command.id, '/cancel') };
     const payload: Record<string, unknown> = {};
     if (command.parameters) payload['command-parameters'] = command.parameters;
     if (step.result) payload.result = step.result;
@@ -362,6 +422,15 @@ export class AvidCtmsSimulator {
 
   private commandHref(id: string): string {
     return `${this.origin()}${COMMANDS_PATH}${encodeURIComponent(id)}`;
+  }
+
+  /** A command link in the configured {@link AvidSimLinkStyle}. */
+  private linkHref(id: string, suffix = ''): string {
+    const encoded = encodeURIComponent(id);
+    if (this.options.linkStyle === 'root-relative') return `${COMMANDS_PATH}${encoded}${suffix}`;
+    // Relative to the command document `/apis/mam/commands/{id}`: its last segment is replaced.
+    if (this.options.linkStyle === 'relative') return `${encoded}${suffix}`;
+    return `${this.commandHref(id)}${suffix}`;
   }
 }
 

@@ -96,7 +96,9 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
   });
 
   it('refuses a 20 MB body with a clear protocol error', async () => {
-    // Prepare
+    // Prepare: a generous timeout, so a loaded machine cannot turn the size limit into a timeout
+    await harness.close();
+    harness = await startHarness({ timeoutMs: 10_000 });
     const watch = harness.watch(harness.simulator.createDemoJob(100));
     harness.simulator.server.inject({ kind: 'garbage', body: 'x'.repeat(20 * 1024 * 1024) }, ON_COMMANDS);
 

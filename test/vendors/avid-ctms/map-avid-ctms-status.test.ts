@@ -128,9 +128,10 @@ describe('Avid CTMS seed examples', () => {
     const observation = observe(body, new URL('https://host/'));
 
     // Assess
+    // Stored resolved and normalized, as they will be fetched.
     expect(observation.adapterState).toEqual({
-      selfHref: 'https://host/…',
-      cancelHref: 'https://host/…',
+      selfHref: 'https://host/%E2%80%A6',
+      cancelHref: 'https://host/%E2%80%A6',
     });
     expect(observation.details?.ignoredLinks).toBeUndefined();
   });
@@ -276,6 +277,23 @@ describe('Avid CTMS lifecycle mapping', () => {
     expect(observation).toMatchObject({ status: 'SUCCEEDED', partial: true });
   });
 
+  it('reads the counts from state.param, as the documentation also spells it', () => {
+    // Act
+    const observation = observe(
+      command({
+        lifecycle: 'finished',
+        state: {
+          text: 'Deleted 0 of 2',
+          params: { note: 'x' },
+          param: { totalCount: '2', successCount: 0, failureCount: 2 },
+        },
+      }),
+    );
+
+    // Assess
+    expect(observation).toMatchObject({ status: 'FAILED', details: { bulk: { total: 2, failed: 2 } } });
+  });
+
   it('survives unreadable dates and names them instead of crashing', () => {
     // Act
     const observation = observe(
@@ -306,5 +324,180 @@ describe('Avid CTMS dates', () => {
   ])('reads %s as %s', (raw, expected) => {
     // Act / Assess
     expect(parseAvidDate(raw)).toBe(expected);
+  });
+});
+
+describe('Avid CTMS payloads that bend the documentation', () => {
+  it('reads a bulk result whose items carry only httpStatus/errorCode, and counts from state.param', () => {
+    // Prepare
+    const body = fixture('command-bulk-status-only.json');
+
+    // Act
+    const observation = observe(body);
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'SUCCEEDED',
+      partial: true,
+      message: 'Deleted 2 of 3 items',
+    });
+    expect(observation.details?.bulk).toEqual({
+      total: 3,
+      succeeded: 2,
+      failed: 1,
+      undetermined: 0,
+      failures: [
+        { errorCode: 'avid.mam.assets.access/ITEM_NOT_FOUND', errorMessage: 'No such item', httpStatus: 404 },
+      ],
+    });
+  });
+
+  it('keeps reading a command whose fields have unexpected types, and resolves relative and curie links', () => {
+    // Prepare
+    const body = fixture('command-loose-types.json');
+    const documentUrl = new URL('https://mc.example.com/pamctc/commands/2222498676990702465');
+
+    // Act
+    const resource = parseCommandResource(body);
+    const observation = resource ? commandToObservation(resource, BASE_URL, documentUrl) : undefined;
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'RUNNING',
+      rawStatus: 'RUNNING',
+      progress: 37,
+      message: 'Copying essence',
+      vendorUpdatedAt: '2020-01-27T12:21:54.644Z',
+      adapterState: {
+        selfHref: 'https://mc.example.com/pamctc/commands/2222498676990702465',
+        cancelHref: 'https://mc.example.com/pamctc/commands/2222498676990702465/cancel',
+      },
+    });
+    expect(observation?.details).toMatchObject({ createdAt: '2020-01-27T12:21:53.913Z' });
+    expect(observation?.details?.host).toBeUndefined();
+  });
+
+  it.each([
+    [{ success: 'false', errorCode: 'X' }, { success: 'TRUE' }, 'partial'],
+    [{ httpStatus: 500 }, { errorMessage: 'Locked' }, 'failed'],
+    [{ httpStatus: 201 }, { success: true, httpStatus: 500 }, 'succeeded'],
+  ])('decides bulk items %j and %j as %s', (first, second, outcome) => {
+    // Act
+    const observation = observe(command({ lifecycle: 'finished' }, { payload: { result: [first, second] } }));
+
+    // Assess
+    const expected = {
+      partial: { status: 'SUCCEEDED', partial: true },
+      failed: { status: 'FAILED' },
+      succeeded: { status: 'SUCCEEDED' },
+    }[outcome as 'partial' | 'failed' | 'succeeded'];
+    expect(observation).toMatchObject(expected ?? {});
+    if (outcome === 'succeeded') expect(observation.partial).toBeUndefined();
+  });
+
+  it('reads a result list wrapped in an object, and falls back to the counts when no item says anything', () => {
+    // Act
+    const wrapped = observe(
+      command(
+        { lifecycle: 'finished' },
+        { payload: { result: { items: [{ httpStatus: 409 }, { httpStatus: 200 }] } } },
+      ),
+    );
+    const silent = observe(
+      command(
+        {
+          lifecycle: 'finished',
+          state: { text: 'Done', params: { totalCount: 2, successCount: 0, failureCount: 2 } },
+        },
+        { payload: { result: [{ data: 'a' }, { data: 'b' }] } },
+      ),
+    );
+
+    // Assess
+    expect(wrapped).toMatchObject({
+      status: 'SUCCEEDED',
+      partial: true,
+      details: { bulk: { total: 2, failed: 1 } },
+    });
+    expect(silent.status).toBe('FAILED');
+    expect(silent.error?.message).toMatch(/^All 2 items of the bulk command failed/);
+  });
+
+  it.each([
+    ['150', 100],
+    [-5, 0],
+    ['42.5 %', 42.5],
+    ['soon', undefined],
+    [undefined, undefined],
+  ])('reads progress %j as %j', (progress, expected) => {
+    // Act
+    const observation = observe(command({ lifecycle: 'running', progress }));
+
+    // Assess
+    expect(observation.progress).toBe(expected);
+  });
+
+  it.each([
+    [{ cause: 'cancelled', text: 'Stopped' }, 'CANCELLED'],
+    [{ cause: 'CANCELED', text: 'Stopped' }, 'CANCELLED'],
+    [{ cause: 'quotaExceeded', text: 'No quota' }, 'FAILED'],
+    [{ text: 'No cause given', code: 'X/Y' }, 'FAILED'],
+  ])('maps error %j to %s', (error, status) => {
+    // Act
+    const observation = observe(command({ lifecycle: 'Error', error }));
+
+    // Assess
+    expect(observation.status).toBe(status);
+    expect(observation.error?.message).toBe(error.text);
+  });
+
+  it('reads an error sent as a bare string, and prefers it to a stale state text', () => {
+    // Act
+    const observation = observe(
+      command({ lifecycle: 'error', state: { text: 'Processing' }, error: 'Disk full on target volume' }),
+    );
+
+    // Assess
+    expect(observation).toMatchObject({
+      status: 'FAILED',
+      message: 'Disk full on target volume',
+      error: { message: 'Disk full on target volume' },
+    });
+  });
+
+  it('finds the cancel link under another curie prefix or as the expanded relation URI', () => {
+    // Act
+    const prefixed = observe(
+      command(
+        { lifecycle: 'running' },
+        {
+          _links: {
+            curies: [{ name: 'c', href: 'http://services.avid.com/apis/command/{rel}', templated: true }],
+            'c:cancel': { href: 'https://mc.example.com/cmds/c1/stop' },
+          },
+        },
+      ),
+    );
+    const expanded = observe(
+      command(
+        { lifecycle: 'running' },
+        {
+          _links: {
+            'http://services.avid.com/apis/command/cancel': { href: 'https://mc.example.com/cmds/c1/x' },
+          },
+        },
+      ),
+    );
+
+    // Assess
+    expect(prefixed.adapterState?.cancelHref).toBe('https://mc.example.com/cmds/c1/stop');
+    expect(expanded.adapterState?.cancelHref).toBe('https://mc.example.com/cmds/c1/x');
+  });
+
+  it('reads epoch-number dates in seconds and milliseconds', () => {
+    // Act / Assess
+    expect(parseAvidDate(1580127713913)).toBe('2020-01-27T12:21:53.913Z');
+    expect(parseAvidDate(1580127713)).toBe('2020-01-27T12:21:53.000Z');
+    expect(parseAvidDate(Number.NaN)).toBeUndefined();
   });
 });
