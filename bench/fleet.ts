@@ -14,13 +14,17 @@ export type ProgressProfile = 'steady' | 'bursty' | 'stalling' | 'none';
 export interface FleetJobSpec {
   vendor: VendorName;
   profile: ProgressProfile;
-  /** Clock seconds after the benchmark starts that the vendor starts the job. */
+  /** Clock seconds after the benchmark starts that the pipeline submits the job and asks for a watch. */
+  submittedAt: number;
+  /** Clock seconds after the benchmark starts that the vendor starts the job (after its queue). */
   startsAt: number;
   durationSeconds: number;
 }
 
 export interface FleetJob extends FleetJobSpec {
   reference: Record<string, unknown>;
+  /** Clock ms at which both designs are asked to watch the job. */
+  watchAt: number;
   /** Clock ms at which the vendor finishes the job. */
   vendorEndsAt: number;
 }
@@ -47,9 +51,13 @@ const VENDOR_PROFILES: Record<string, readonly ProgressProfile[]> = {
   okast: ['none'],
 };
 
+/** The longest a fleet job waits in its vendor's queue after it was submitted. */
+export const MAX_QUEUE_SECONDS = 120;
+
 /**
- * The benchmark fleet: durations log-uniform between one minute and `maxHours`, starts spread
- * over the first ten minutes, vendors in turn, each with the progress shapes it can show.
+ * The benchmark fleet: durations log-uniform between one minute and `maxHours`, submissions
+ * spread over the first ten minutes, each followed by up to two minutes in the vendor's queue,
+ * vendors in turn, each with the progress shapes it can show.
  */
 export function planFleet(options: {
   jobs: number;
@@ -70,12 +78,11 @@ export function planFleet(options: {
         : roll < 0.6
           ? (profiles[0] as ProgressProfile)
           : (profiles[1 + Math.floor(random() * (profiles.length - 1))] as ProgressProfile);
-    return {
-      vendor,
-      profile,
-      startsAt: Math.round(random() * 600),
-      durationSeconds: Math.round(minSeconds * (maxSeconds / minSeconds) ** random()),
-    };
+    const submittedAt = Math.round(random() * 600);
+    const durationSeconds = Math.round(minSeconds * (maxSeconds / minSeconds) ** random());
+    // Up to two minutes in the vendor's queue before the job starts.
+    const startsAt = submittedAt + Math.round(random() * MAX_QUEUE_SECONDS);
+    return { vendor, profile, submittedAt, startsAt, durationSeconds };
   });
 }
 
@@ -146,9 +153,9 @@ export function createFleetSimulators(clock: Clock): FleetSimulators {
 }
 
 /**
- * Creates the fleet's jobs at the vendors, scripted from now, and returns what to watch. Every
- * job waits in the vendor's queue for `leadInSeconds` first, so registering the watches (which
- * takes real time, i.e. many clock seconds) never lets a job finish before it is watched.
+ * Creates the fleet's jobs at the vendors, scripted from now, and returns what to watch and when.
+ * Every job is submitted `leadInSeconds` after now or later (its `submittedAt`), so the stacks are
+ * ready before the first watch; the vendor holds it as queued until its `startsAt`.
  */
 export function createFleetJobs(
   simulators: FleetSimulators,
@@ -160,10 +167,19 @@ export function createFleetJobs(
   const random = seededRandom(seed + 1);
   const origin = clock.now();
   return specs.map((planned) => {
-    const spec = { ...planned, startsAt: planned.startsAt + leadInSeconds };
+    const spec = {
+      ...planned,
+      submittedAt: planned.submittedAt + leadInSeconds,
+      startsAt: planned.startsAt + leadInSeconds,
+    };
     const curve = progressCurve(spec.profile, spec.durationSeconds, random);
     const reference = createAtVendor(simulators, spec, curve, origin);
-    return { ...spec, reference, vendorEndsAt: origin + (spec.startsAt + spec.durationSeconds) * 1000 };
+    return {
+      ...spec,
+      reference,
+      watchAt: origin + spec.submittedAt * 1000,
+      vendorEndsAt: origin + (spec.startsAt + spec.durationSeconds) * 1000,
+    };
   });
 }
 

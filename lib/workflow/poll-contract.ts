@@ -12,7 +12,9 @@ import { JobReferenceInputSchema } from '../watch/watch-request.js';
  * throwing an error named `PollIn<seconds>s`; each has its own Retry rule, so "wait, then poll
  * again" costs a single state transition instead of Wait → Task → Choice.
  */
-export const POLL_INTERVAL_TIERS = [5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800] as const;
+export const POLL_INTERVAL_TIERS = [
+  5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 90, 120, 150, 180, 240, 300, 420, 600, 900, 1200, 1800,
+] as const;
 export type PollIntervalTier = (typeof POLL_INTERVAL_TIERS)[number];
 
 export function pollAgainErrorName(seconds: PollIntervalTier): string {

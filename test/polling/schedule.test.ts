@@ -22,7 +22,7 @@ function input(overrides: Partial<ScheduleInput>): ScheduleInput {
 }
 
 describe('nextPollDelay', () => {
-  it('sleeps a third of the predicted remaining time while progress is steady', () => {
+  it('sleeps a third of the predicted remaining time when only one stretch of progress is known', () => {
     // Prepare: 20 % in 600 s → 2400 s to go
     const decision = nextPollDelay(
       input({ progress: 20, progressAnchor: { at: ago(600).toISOString(), progress: 0 } }),
@@ -34,19 +34,82 @@ describe('nextPollDelay', () => {
     expect(decision.delaySeconds).toBe(600);
   });
 
-  it('polls at the minimum close to the predicted end', () => {
+  it('sleeps 60 % of the predicted remaining time while the rate holds steady', () => {
+    // Prepare: 0 → 10 % in 600 s, then 10 → 20 % in the next 600 s: 4800 s to go
+    const decision = nextPollDelay(
+      input({
+        progress: 20,
+        progressAnchor: { at: ago(1200).toISOString(), progress: 0 },
+        progressPrevious: { at: ago(600).toISOString(), progress: 10 },
+        progressAt: now,
+      }),
+    );
+
+    // Assess: 60 % of 4800 s is 2880 s, above the 900 s maximum
+    expect(decision.etaSeconds).toBeCloseTo(4800);
+    expect(decision.delaySeconds).toBe(900);
+  });
+
+  it('keeps to a third when the last stretch ran at another rate', () => {
+    // Prepare: 0 → 10 % in 600 s, then 10 → 11 % in the next 600 s (slowed down tenfold)
+    const decision = nextPollDelay(
+      input({
+        progress: 11,
+        progressAnchor: { at: ago(1200).toISOString(), progress: 0 },
+        progressPrevious: { at: ago(600).toISOString(), progress: 10 },
+        progressAt: now,
+        bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 100_000 },
+      }),
+    );
+
+    // Assess: the average predicts 89 % × 1200 s / 11 % = 9709 s to go; a third of that
+    expect(decision.etaSeconds).toBeCloseTo((89 * 1200) / 11);
+    expect(decision.desiredSeconds).toBeCloseTo(0.35 * ((89 * 1200) / 11));
+  });
+
+  it('polls every 15 s close to the predicted end, never at the 5 s minimum by choice', () => {
     const decision = nextPollDelay(
       input({ progress: 99, progressAnchor: { at: ago(990).toISOString(), progress: 0 } }),
     );
 
-    expect(decision.delaySeconds).toBe(5);
+    expect(decision.delaySeconds).toBe(15);
+  });
+
+  it('polls every 30 s a job that is nearly done but has stopped moving (progress in jumps)', () => {
+    // Prepare: 0 → 88 % in 880 s (10 s a percent), then nothing for 300 s
+    const stuck = input({
+      progress: 88,
+      progressAnchor: { at: ago(1180).toISOString(), progress: 0 },
+      progressAt: ago(300),
+      bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 1800 },
+    });
+    const moving = { ...stuck, progressAnchor: { at: ago(880).toISOString(), progress: 0 }, progressAt: now };
+    const early = { ...stuck, progress: 50, progressAnchor: { at: ago(800).toISOString(), progress: 0 } };
+
+    expect(nextPollDelay(stuck).delaySeconds).toBe(30);
+    expect(nextPollDelay(moving).delaySeconds).toBe(40); // a third of the 120 s to go
+    expect(nextPollDelay(early).delaySeconds).toBeGreaterThan(30);
+  });
+
+  it('forgets a burst whose predicted end passed without progress', () => {
+    // Prepare: 0 → 50 % over 1000 s, the last 10 % of it in 10 s, then nothing for 120 s
+    const eta = estimateEta({
+      now,
+      progress: 50,
+      progressAnchor: { at: ago(1130).toISOString(), progress: 0 },
+      progressPrevious: { at: ago(130).toISOString(), progress: 40 },
+      progressAt: ago(120),
+    });
+
+    // Assess: the burst predicted the end 50 s after it, long past; the average stands
+    expect(eta).toBeCloseTo(1130);
   });
 
   it('backs off while nothing changes and no rate is known', () => {
     const quiet = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(40) }));
     const quieter = nextPollDelay(input({ status: 'RUNNING', lastChangeAt: ago(1200) }));
 
-    expect(quiet.delaySeconds).toBe(10);
+    expect(quiet.delaySeconds).toBe(15);
     expect(quieter.delaySeconds).toBe(300);
     expect(quieter.reason).toBe('idle-backoff');
   });
@@ -79,7 +142,7 @@ describe('nextPollDelay', () => {
     );
 
     expect(decision.reason).toBe('deadline');
-    expect(decision.delaySeconds).toBe(30);
+    expect(decision.delaySeconds).toBe(40);
   });
 
   it('keeps within the bounds', () => {
@@ -106,7 +169,7 @@ describe('nextPollDelay', () => {
 describe('helpers', () => {
   it('rounds down to a tier, never up', () => {
     expect(roundDownToTier(3)).toBe(5);
-    expect(roundDownToTier(59)).toBe(45);
+    expect(roundDownToTier(59)).toBe(50);
     expect(roundDownToTier(100_000)).toBe(1800);
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOkastDate } from './okast-dates.js';
+import { REQUEST_FIELDS } from './okast-schema.js';
 
 export const DESTINATION_FOLDER_KINDS = ['queueBottom', 'queueTop', 'indexed'] as const;
 
@@ -61,11 +62,7 @@ export const OkastReferenceSchema = z
 export type OkastReference = z.infer<typeof OkastReferenceSchema>;
 
 /** The optional request parameters that narrow a match when both the reference and the entry carry them. */
-export const NARROWING_FIELDS = [
-  'destinationFolder',
-  'destinationFolderKind',
-  'destinationFolderIndex',
-  'destinationFolderIndexReplace',
-  'reschedule',
-  'validate',
-] as const;
+export const NARROWING_FIELDS = REQUEST_FIELDS.filter(
+  (field): field is Exclude<(typeof REQUEST_FIELDS)[number], 'filePath' | 'metadataPath'> =>
+    field !== 'filePath' && field !== 'metadataPath',
+);

@@ -76,7 +76,7 @@ export function wallClockParts(
 }
 
 /** The wall clock of `timeZone` at `instant`, expressed as if it were UTC (ms). */
-function wallClockAt(instant: number, timeZone: string): number {
+export function wallClockAt(instant: number, timeZone: string): number {
   const parts = wallClockParts(instant, timeZone);
   const wall = Date.UTC(
     Number(parts.year),

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { wallClockParts } from '../../../lib/vendors/shared/zoned-time.js';
+import { wallClockAt, wallClockParts } from '../../../lib/vendors/shared/zoned-time.js';
 import { type Clock, systemClock } from '../../clock.js';
 import { json, type SimRequest, type SimResponse, SimServer } from '../sim-server.js';
 import { Timeline, type TimelineStep } from '../timeline.js';
@@ -266,15 +266,8 @@ export class OkastSimulator {
       case 'unixSeconds':
         return Math.floor(instant / 1000);
       case 'isoOffset': {
-        const wall = Date.UTC(
-          Number(parts.year),
-          Number(parts.month) - 1,
-          Number(parts.day),
-          Number(parts.hour),
-          Number(parts.minute),
-          Number(parts.second),
-        );
-        const offset = Math.round((wall - Math.floor(instant / 1000) * 1000) / 60_000);
+        const wholeSecond = Math.floor(instant / 1000) * 1000;
+        const offset = Math.round((wallClockAt(wholeSecond, this.timeZone) - wholeSecond) / 60_000);
         const sign = offset < 0 ? '-' : '+';
         const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
         const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
