@@ -104,11 +104,6 @@ function hasId(id: string | number | null | undefined): id is string | number {
   return typeof id === 'number' || (typeof id === 'string' && id.trim() !== '');
 }
 
-/** JSON from a .NET service may start with a byte-order mark, which JSON.parse refuses. */
-function withoutBom(response: VendorResponse): VendorResponse {
-  return response.text.charCodeAt(0) === 0xfeff ? { ...response, text: response.text.slice(1) } : response;
-}
-
 function readCommand(context: Context, job: Watched, response: VendorResponse): Observation {
   if (response.status < 200 || response.status >= 300) {
     throw context.http.protocolError(
@@ -116,7 +111,7 @@ function readCommand(context: Context, job: Watched, response: VendorResponse): 
       `answered ${response.status} where a command resource was expected`,
     );
   }
-  const resource = parseCommandResource(context.http.parseJson(withoutBom(response)));
+  const resource = parseCommandResource(context.http.parseJson(response));
   if (!resource) {
     throw context.http.protocolError(
       response,
@@ -174,8 +169,7 @@ async function cancel(context: Context, job: Watched): Promise<CancelOutcome> {
   }
   const response = await sendAuthorized(context, { method: 'DELETE', url: cancelHref });
   if (response.status >= 200 && response.status < 300) {
-    const after =
-      response.text.trim() === '' ? undefined : parseCommandResource(safeJson(withoutBom(response).text));
+    const after = response.text.trim() === '' ? undefined : parseCommandResource(safeJson(response.text));
     const lifecycle = after?.command.lifecycle;
     return {
       cancelled: true,
