@@ -59,6 +59,8 @@ const STEADY_RATE_RATIO = 0.8;
  * late, half of the classic poller's 30 s, and a job's first minute no longer costs a poll every 5 s.
  */
 const FLOOR_SECONDS = 15;
+/** Queued jobs are polled no more often than the classic poller does. */
+const QUEUED_FLOOR_SECONDS = 30;
 /** From this progress on, a job that stops moving is polled every 30 s (the classic cadence). */
 const NEAR_END_PROGRESS = 75;
 const NEAR_END_STUCK_SECONDS = 30;
@@ -75,8 +77,8 @@ const JITTER = 0.1;
  *   while the rate holds steady): sparse early, close to the predicted end, then every 15 s until
  *   the job ends. A recent burst whose predicted end has passed no longer counts; a job at 75 %
  *   or more that stops moving is polled every 30 s, since its last jump may come at any time.
- * - Without one, it backs off while nothing changes (a quarter of the unchanged time; half
- *   while the job is only queued).
+ * - Without one, it backs off while nothing changes (a quarter of the unchanged time; half, and
+ *   at least 30 s, while the job is only queued).
  * - While the vendor cannot be read, it backs off from the start of the trouble.
  * - The vendor's Retry-After is honoured, the deadline is never slept past, bounds always hold,
  *   and ±10 % jitter keeps a fleet of jobs from polling a vendor in lockstep.
@@ -108,6 +110,9 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
   } else {
     const idle = secondsBetween(input.lastChangeAt, now);
     desired = idle * (input.status === 'QUEUED' ? QUEUED_IDLE_FRACTION : IDLE_FRACTION);
+    // A queued job cannot end without starting; the classic cadence still sees a short job that
+    // starts and ends between two polls within 30 s.
+    if (input.status === 'QUEUED') desired = Math.max(desired, QUEUED_FLOOR_SECONDS);
     reason = idle > 0 ? 'idle-backoff' : 'default';
   }
 
@@ -161,8 +166,13 @@ export function estimateEta(
  * average: the job moves in jumps (or paused) right before its end.
  */
 function stuckNearTheEnd(input: ScheduleInput): boolean {
+  return (input.progress ?? 0) >= NEAR_END_PROGRESS && notMovingAsItsRateSays(input);
+}
+
+/** No change for over twice the time one percent took on average since the anchor. */
+function notMovingAsItsRateSays(input: ScheduleInput): boolean {
   const { progress, progressAnchor, progressAt, now } = input;
-  if (progress === undefined || progress < NEAR_END_PROGRESS || !progressAnchor || !progressAt) return false;
+  if (progress === undefined || !progressAnchor || !progressAt) return false;
   const perPercent = rate(progressAnchor, progress, progressAt);
   if (perPercent === undefined) return false;
   return secondsBetween(progressAt, now) > 2 / perPercent;
@@ -178,6 +188,8 @@ function rateIsSteady(input: ScheduleInput): boolean {
   const earlier = rate(progressAnchor, progressPrevious.progress, new Date(progressPrevious.at));
   const recent = rate(progressPrevious, progress, progressAt);
   if (earlier === undefined || recent === undefined) return false;
+  // A rate the job stopped keeping is no rate to trust, however alike its two stretches look.
+  if (notMovingAsItsRateSays(input)) return false;
   const ratio = recent / earlier;
   return ratio > STEADY_RATE_RATIO && ratio < 1 / STEADY_RATE_RATIO;
 }

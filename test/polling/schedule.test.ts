@@ -114,6 +114,25 @@ describe('nextPollDelay', () => {
     expect(quieter.reason).toBe('idle-backoff');
   });
 
+  it('polls a queued job no more often than every 30 s', () => {
+    expect(nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(10) })).delaySeconds).toBe(30);
+  });
+
+  it('stops trusting a steady rate the job no longer keeps', () => {
+    // Prepare: 0 → 10 % and 10 → 20 % in two equal stretches of 600 s, then nothing for 300 s
+    const steadyThenFlat = input({
+      progress: 20,
+      progressAnchor: { at: ago(1500).toISOString(), progress: 0 },
+      progressPrevious: { at: ago(900).toISOString(), progress: 10 },
+      progressAt: ago(300),
+      bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 100_000 },
+    });
+
+    // Assess: a third of the predicted remaining time, not 60 % of it
+    const decision = nextPollDelay(steadyThenFlat);
+    expect(decision.desiredSeconds).toBeCloseTo(0.35 * (decision.etaSeconds ?? 0));
+  });
+
   it('backs off twice as fast while the job is only queued', () => {
     expect(nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(1200) })).delaySeconds).toBe(600);
   });
