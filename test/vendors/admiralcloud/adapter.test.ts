@@ -5,28 +5,22 @@ import {
   AdmiralCloudSimulator,
   type AdmiralCloudSimulatorOptions,
 } from '../../../local/simulators/admiralcloud/index.js';
-import { contextFor, fixture, manualClock, rejection, WatchedAdmiralCloudJob } from './support.js';
+import {
+  contextFor,
+  fixture,
+  manualClock,
+  rejection,
+  startSimulator,
+  WatchedAdmiralCloudJob,
+} from './support.js';
 
 const running: AdmiralCloudSimulator[] = [];
 
-async function setUp(
-  simulatorOptions: Omit<AdmiralCloudSimulatorOptions, 'clock'> = {},
+const setUp = (
+  simulator: Omit<AdmiralCloudSimulatorOptions, 'clock'> = {},
   connectionOptions: Record<string, unknown> = {},
   credentialOverrides: Record<string, string> = {},
-) {
-  const clock = manualClock();
-  const simulator = new AdmiralCloudSimulator({ ...simulatorOptions, clock });
-  running.push(simulator);
-  const baseUrl = await simulator.start();
-  const credentials = { ...simulator.credentials, ...credentialOverrides };
-  const context = contextFor(
-    baseUrl,
-    credentials,
-    { ...simulator.connectionOptions(), ...connectionOptions },
-    clock,
-  );
-  return { clock, simulator, baseUrl, context, credentials };
-}
+) => startSimulator(running, { simulator, connectionOptions, credentialOverrides });
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((simulator) => simulator.close()));

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorAuthError, VendorProtocolError } from '../../../lib/jobs/errors.js';
-import {
+import type {
   AdmiralCloudSimulator,
-  type AdmiralCloudSimulatorOptions,
+  AdmiralCloudSimulatorOptions,
 } from '../../../local/simulators/admiralcloud/index.js';
-import { contextFor, manualClock, rejection, WatchedAdmiralCloudJob } from './support.js';
+import { contextFor, rejection, startSimulator, WatchedAdmiralCloudJob } from './support.js';
 
 /*
  * The documents (vendors.md §4, the seed) leave details open that an AdmiralCloud server, or a
@@ -15,19 +15,11 @@ import { contextFor, manualClock, rejection, WatchedAdmiralCloudJob } from './su
 
 const running: AdmiralCloudSimulator[] = [];
 
-async function setUp(
-  simulatorOptions: Omit<AdmiralCloudSimulatorOptions, 'clock'> = {},
+const setUp = (
+  simulator: Omit<AdmiralCloudSimulatorOptions, 'clock'> = {},
   connectionOptions: Record<string, unknown> = {},
   basePath = '',
-) {
-  const clock = manualClock();
-  const simulator = new AdmiralCloudSimulator({ ...simulatorOptions, clock });
-  running.push(simulator);
-  const root = await simulator.start();
-  const baseUrl = `${root}${basePath}`;
-  const context = contextFor(baseUrl, simulator.credentials, connectionOptions, clock);
-  return { clock, simulator, context };
-}
+) => startSimulator(running, { simulator, connectionOptions, basePath, tellQuirks: false });
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((simulator) => simulator.close()));

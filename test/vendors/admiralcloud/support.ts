@@ -7,6 +7,10 @@ import {
 } from '../../../lib/vendors/admiralcloud/index.js';
 import type { AdapterContext } from '../../../lib/vendors/vendor-adapter.js';
 import { type Clock, type ManualClock, manualClock as sharedManualClock } from '../../../local/clock.js';
+import {
+  AdmiralCloudSimulator,
+  type AdmiralCloudSimulatorOptions,
+} from '../../../local/simulators/admiralcloud/index.js';
 import { WatchedJobHarness } from '../../support/watched-job.js';
 
 export function fixture(name: string): string {
@@ -41,6 +45,35 @@ export function contextFor(
     }),
     now: () => new Date(clock.now()),
   };
+}
+
+/**
+ * Starts a simulator on a manual clock and builds an adapter context for it; `running` collects
+ * simulators for the test file's afterEach to close.
+ */
+export async function startSimulator(
+  running: AdmiralCloudSimulator[],
+  setup: {
+    simulator?: Omit<AdmiralCloudSimulatorOptions, 'clock'>;
+    connectionOptions?: Record<string, unknown>;
+    credentialOverrides?: Record<string, string>;
+    /** Appended to the simulator's root: the base URL an operator might configure. */
+    basePath?: string;
+    /** Configure what the simulator's quirks call for (false: leave jobwatch to find out). */
+    tellQuirks?: boolean;
+  } = {},
+) {
+  const clock = manualClock();
+  const simulator = new AdmiralCloudSimulator({ ...setup.simulator, clock });
+  running.push(simulator);
+  const baseUrl = `${await simulator.start()}${setup.basePath ?? ''}`;
+  const credentials = { ...simulator.credentials, ...setup.credentialOverrides };
+  const options = {
+    ...(setup.tellQuirks === false ? {} : simulator.connectionOptions()),
+    ...setup.connectionOptions,
+  };
+  const context = contextFor(baseUrl, credentials, options, clock);
+  return { clock, simulator, baseUrl, context, credentials };
 }
 
 /** A watched job whose `latest` carries the previous poll's adapter state, as the core keeps it. */
