@@ -112,8 +112,9 @@ export function buildProgram(io: CliIo, onExitCode: (code: number) => void): Com
       `
 Examples:
   jobwatch watch avid-prod commandId=c296e0f1-1b4c-4e0b-9c1e-6c1f0b4f8d2a --wait
-  jobwatch watch okast-main '{"jobId": 4711}' --deadline 2h --json
-  jobwatch watch mam metadata.src.name=clip.mxf priority=5
+  jobwatch watch ac-main jobId=4711 --deadline 2h --json
+  jobwatch watch okast-main filePath=https://cdn.example.com/a.mp4 metadataPath=https://cdn.example.com/a.json
+  jobwatch watch pcs-main '{"metadata": {"src.name": "The Trail.mp4"}}'
 ${EXIT_CODES_HELP}`,
     )
     .action(

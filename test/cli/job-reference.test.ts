@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.js';
 import { parseJobReference } from '../../cli/job-reference.js';
+import { adapterFor } from '../../lib/vendors/registry.js';
 
 describe('parseJobReference', () => {
   it('reads key=value pairs, keeping everything after the first = as the value', () => {
@@ -74,5 +75,26 @@ describe('parseJobReference', () => {
       title: '[draft] cut',
       note: '{not json',
     });
+  });
+});
+
+describe('the references shown in docs/cli.md and `jobwatch watch --help`', () => {
+  it.each([
+    ['avid-ctms', ['commandId=c296e0f1-1b4c-4e0b-9c1e-6c1f0b4f8d2a']],
+    ['admiralcloud', ['jobId=4711']],
+    ['okast', ['filePath=https://cdn.example.com/a.mp4', 'metadataPath=https://cdn.example.com/a.json']],
+    [
+      'vdg-sense',
+      [
+        'exportId=12',
+        'path=D:\\Exports\\incident-0815',
+        'devices=[{"serverId":"srv-0001","deviceId":"cam-entrance"}]',
+      ],
+    ],
+    ['cinegy-pcs', ['{"metadata": {"src.name": "The Trail.mp4"}}']],
+  ] as const)('are valid %s references', (vendor, words) => {
+    const parsed = adapterFor(vendor).referenceSchema.safeParse(parseJobReference([...words]));
+
+    expect(parsed.error?.issues ?? []).toEqual([]);
   });
 });
