@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       credentials: simulator.credentials,
       options: simulator.connectionOptions(),
       // Both designs get the same bounds: jobwatch may back off up to 10 minutes.
-      polling: { minIntervalSeconds: 5, maxIntervalSeconds: 600, stallAfterSeconds: 86_400 },
+      polling: { minIntervalSeconds: 15, maxIntervalSeconds: 600, stallAfterSeconds: 86_400 },
     });
   }
   const parsedConnections = parseConnections(connections, 'benchmark connections');

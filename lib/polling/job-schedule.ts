@@ -9,8 +9,9 @@ import { DEFAULT_POLL_BOUNDS, nextPollDelay, type PollBounds, type ScheduleDecis
  * @example pollBoundsFor(connection, job) // { minIntervalSeconds: 5, maxIntervalSeconds: 300 }
  */
 export function pollBoundsFor(connection: Connection, job: Job): PollBounds {
-  const min = connection.polling?.minIntervalSeconds ?? DEFAULT_POLL_BOUNDS.minIntervalSeconds;
   const max = connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds;
+  // An operator who only lowered the maximum below the default minimum means "at least this often".
+  const min = connection.polling?.minIntervalSeconds ?? Math.min(DEFAULT_POLL_BOUNDS.minIntervalSeconds, max);
   const jobMin = Math.max(min, job.poll?.minIntervalSeconds ?? min);
   const jobMax = Math.min(max, job.poll?.maxIntervalSeconds ?? max);
   return { minIntervalSeconds: jobMin, maxIntervalSeconds: Math.max(jobMin, jobMax) };

@@ -6,7 +6,12 @@ export interface PollBounds {
   maxIntervalSeconds: number;
 }
 
-export const DEFAULT_POLL_BOUNDS: PollBounds = { minIntervalSeconds: 5, maxIntervalSeconds: 300 };
+/**
+ * Without the connection's own bounds: a job that ends is seen at most 15 s late (half the classic
+ * poller's 30 s), and a job's first minute does not cost a poll every 5 s. An operator who wants
+ * faster detection sets `minIntervalSeconds` down to 5.
+ */
+export const DEFAULT_POLL_BOUNDS: PollBounds = { minIntervalSeconds: 15, maxIntervalSeconds: 300 };
 
 export interface ScheduleInput {
   now: Date;
@@ -53,14 +58,8 @@ const ETA_FRACTION = 0.35;
  */
 const STEADY_ETA_FRACTION = 0.6;
 const STEADY_RATE_RATIO = 0.8;
-/**
- * The shortest gap jobwatch chooses by itself (the vendor's Retry-After and the deadline may ask
- * for less, the connection's minimum for more): a job that ends inside it is seen at most this
- * late, half of the classic poller's 30 s, and a job's first minute no longer costs a poll every 5 s.
- */
-const FLOOR_SECONDS = 15;
-/** Queued jobs are polled no more often than the classic poller does. */
-const QUEUED_FLOOR_SECONDS = 30;
+/** Queued jobs are polled no more often than every two minimum intervals (30 s by default). */
+const QUEUED_FLOOR_INTERVALS = 2;
 /** From this progress on, a job that stops moving is polled every 30 s (the classic cadence). */
 const NEAR_END_PROGRESS = 75;
 const NEAR_END_STUCK_SECONDS = 30;
@@ -74,11 +73,11 @@ const JITTER = 0.1;
  * Chooses when to poll a job next. Pure: everything it needs comes in.
  *
  * - With a progress rate, it predicts the end (ETA) and sleeps a third of the remaining time (60 %
- *   while the rate holds steady): sparse early, close to the predicted end, then every 15 s until
- *   the job ends. A recent burst whose predicted end has passed no longer counts; a job at 75 %
+ *   while the rate holds steady): sparse early, close to the predicted end, then at the minimum
+ *   interval until the job ends. A recent burst whose predicted end has passed no longer counts; a job at 75 %
  *   or more that stops moving is polled every 30 s, since its last jump may come at any time.
  * - Without one, it backs off while nothing changes (a quarter of the unchanged time; half, and
- *   at least 30 s, while the job is only queued).
+ *   at least two minimum intervals, while the job is only queued).
  * - While the vendor cannot be read, it backs off from the start of the trouble.
  * - The vendor's Retry-After is honoured, the deadline is never slept past, bounds always hold,
  *   and ±10 % jitter keeps a fleet of jobs from polling a vendor in lockstep.
@@ -105,19 +104,18 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
     desired = eta * (rateIsSteady(input) ? STEADY_ETA_FRACTION : ETA_FRACTION);
     // Nearly done by its own account but not moving as its rate says: progress comes in jumps,
     // and the last one may come any moment. The ETA cannot tell when, so poll at a steady cadence.
-    if (stuckNearTheEnd(input)) desired = Math.min(desired, NEAR_END_STUCK_SECONDS);
+    if (stuckNearTheEnd(input)) desired = Math.min(desired, Math.max(min, NEAR_END_STUCK_SECONDS));
     reason = 'eta';
   } else {
     const idle = secondsBetween(input.lastChangeAt, now);
     desired = idle * (input.status === 'QUEUED' ? QUEUED_IDLE_FRACTION : IDLE_FRACTION);
-    // A queued job cannot end without starting; the classic cadence still sees a short job that
-    // starts and ends between two polls within 30 s.
-    if (input.status === 'QUEUED') desired = Math.max(desired, QUEUED_FLOOR_SECONDS);
+    // A queued job cannot end without starting; at twice the minimum (the classic cadence by
+    // default) a short job that starts and ends between two polls is still seen within 30 s.
+    if (input.status === 'QUEUED') desired = Math.max(desired, QUEUED_FLOOR_INTERVALS * min);
     reason = idle > 0 ? 'idle-backoff' : 'default';
   }
 
   desired *= 1 + (random() * 2 - 1) * JITTER;
-  if (reason !== 'trouble-backoff') desired = Math.max(desired, FLOOR_SECONDS);
   desired = clamp(desired, min, max);
 
   const retryAfter = input.hints?.retryAfterSeconds;

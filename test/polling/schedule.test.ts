@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../lib/config/connections.js';
+import type { Job } from '../../lib/jobs/job.js';
+import { pollBoundsFor } from '../../lib/polling/job-schedule.js';
 import {
   estimateEta,
   nextPollDelay,
@@ -15,7 +18,7 @@ function input(overrides: Partial<ScheduleInput>): ScheduleInput {
     now,
     status: 'RUNNING',
     lastChangeAt: now,
-    bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 900 },
+    bounds: { minIntervalSeconds: 15, maxIntervalSeconds: 900 },
     random: noJitter,
     ...overrides,
   };
@@ -67,7 +70,7 @@ describe('nextPollDelay', () => {
     expect(decision.desiredSeconds).toBeCloseTo(0.35 * ((89 * 1200) / 11));
   });
 
-  it('polls every 15 s close to the predicted end, never at the 5 s minimum by choice', () => {
+  it('polls at the minimum interval close to the predicted end', () => {
     const decision = nextPollDelay(
       input({ progress: 99, progressAnchor: { at: ago(990).toISOString(), progress: 0 } }),
     );
@@ -114,8 +117,13 @@ describe('nextPollDelay', () => {
     expect(quieter.reason).toBe('idle-backoff');
   });
 
-  it('polls a queued job no more often than every 30 s', () => {
-    expect(nextPollDelay(input({ status: 'QUEUED', lastChangeAt: ago(10) })).delaySeconds).toBe(30);
+  it('polls a queued job no more often than every two minimum intervals', () => {
+    const queued = input({ status: 'QUEUED', lastChangeAt: ago(10) });
+
+    expect(nextPollDelay(queued).delaySeconds).toBe(30);
+    expect(
+      nextPollDelay({ ...queued, bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 900 } }).delaySeconds,
+    ).toBe(10);
   });
 
   it('stops trusting a steady rate the job no longer keeps', () => {
@@ -167,7 +175,7 @@ describe('nextPollDelay', () => {
   it('keeps within the bounds', () => {
     const decision = nextPollDelay(
       input({
-        status: 'QUEUED',
+        status: 'RUNNING',
         lastChangeAt: now,
         bounds: { minIntervalSeconds: 60, maxIntervalSeconds: 120 },
       }),
@@ -217,5 +225,46 @@ describe('helpers', () => {
       estimateEta({ now, progress: 10, progressAnchor: { at: ago(60).toISOString(), progress: 10 } }),
     ).toBeUndefined();
     expect(estimateEta({ now, progress: undefined, progressAnchor: undefined })).toBeUndefined();
+  });
+});
+
+describe('pollBoundsFor', () => {
+  const connection = (polling?: Connection['polling']): Connection => ({
+    name: 'c',
+    vendor: 'avid-ctms',
+    baseUrl: 'https://vendor.example/',
+    options: {},
+    ...(polling ? { polling } : {}),
+  });
+  const job = (poll?: Job['poll']): Job => ({
+    jobId: 'jw-1',
+    connection: 'c',
+    vendor: 'avid-ctms',
+    reference: {},
+    status: 'RUNNING',
+    version: 1,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    ...(poll ? { poll } : {}),
+  });
+
+  it('defaults to 15 s – 300 s', () => {
+    expect(pollBoundsFor(connection(), job())).toEqual({ minIntervalSeconds: 15, maxIntervalSeconds: 300 });
+  });
+
+  it('takes a maximum below the default minimum as "at least this often"', () => {
+    expect(pollBoundsFor(connection({ maxIntervalSeconds: 10 }), job())).toEqual({
+      minIntervalSeconds: 10,
+      maxIntervalSeconds: 10,
+    });
+  });
+
+  it('lets a job narrow its connection’s bounds, never widen them', () => {
+    const bounds = pollBoundsFor(
+      connection({ minIntervalSeconds: 5, maxIntervalSeconds: 600 }),
+      job({ minIntervalSeconds: 1, maxIntervalSeconds: 60 }),
+    );
+
+    expect(bounds).toEqual({ minIntervalSeconds: 5, maxIntervalSeconds: 60 });
   });
 });
