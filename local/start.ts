@@ -181,7 +181,7 @@ function printApiHelp(
   tryIt?: { connection: string; job: Record<string, unknown> },
 ): void {
   const auth = needsToken ? ` -H 'authorization: Bearer <your api.token>'` : '';
-  console.log('\nThe API keeps serving (Ctrl-C to stop). Try:');
+  console.log(`\nThe API keeps serving (Ctrl-C to stop); its reference: ${apiUrl}/docs. Try:`);
   console.log(`  curl -s${auth} ${apiUrl}/jobs | jq`);
   if (jobId) console.log(`  curl -s${auth} ${apiUrl}/jobs/${jobId}/history | jq`);
   const body = tryIt ? JSON.stringify(tryIt) : `{"connection":"${connection}","job":{ ... }}`;
