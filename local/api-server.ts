@@ -22,13 +22,21 @@ export interface LocalApiServerOptions {
  */
 export class LocalApiServer {
   private server: Server | undefined;
+  /** Requests whose handler is still running; closing waits for them (they may be writing). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   url = '';
 
   constructor(private readonly options: LocalApiServerOptions) {}
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
-      void this.handle(request).then(
+      const handled = this.handle(request);
+      this.inFlight.add(handled);
+      void handled.then(
+        () => this.inFlight.delete(handled),
+        () => this.inFlight.delete(handled),
+      );
+      void handled.then(
         (result) => {
           const headers = { ...result.headers, ...result.multiValueHeaders } as Record<string, string>;
           response.writeHead(result.statusCode, headers);
@@ -57,6 +65,7 @@ export class LocalApiServer {
     this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private async handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {

@@ -155,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runner.abortAll();
       await api.close();
       await Promise.allSettled([...runner.executions.values()].map((execution) => execution.outcome));
+      // A poll that was running when its execution was aborted still writes; let it, then close.
+      await runner.drain();
       client.destroy();
       await dynamo.close();
     },

@@ -84,6 +84,8 @@ export interface LocalWorkflowRunnerOptions {
  */
 export class LocalWorkflowRunner implements WorkflowStarter {
   readonly executions = new Map<string, LocalExecution>();
+  /** Handler calls still running: aborting an execution does not stop the Lambda it invoked. */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly machine: StateMachine;
   private readonly stateMachineArn: string;
 
@@ -135,6 +137,23 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     for (const execution of this.executions.values()) if (execution.status === 'RUNNING') execution.abort();
   }
 
+  /**
+   * Waits for the handler calls still in flight, as Lambda would let an invocation finish after
+   * its execution was stopped: the stack closes the store only after their last write.
+   */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    void call.then(
+      () => this.inFlight.delete(call),
+      () => this.inFlight.delete(call),
+    );
+    return call;
+  }
+
   private run(name: string, input: unknown): LocalExecution {
     const { clock } = this.options;
     const msPerSecond = clock.realMsPerSecond;
@@ -179,13 +198,17 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         taskResourceLocalHandlers: {
           [WORKFLOW_STATES.poll]: async (payload) => {
             execution.polls += 1;
-            return asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll')));
+            return this.track(
+              asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll'))),
+            );
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) =>
-            asLambda(() =>
-              this.options.handlers.recordWatchFailure(
-                payload as never,
-                lambdaContext('record-watch-failure'),
+            this.track(
+              asLambda(() =>
+                this.options.handlers.recordWatchFailure(
+                  payload as never,
+                  lambdaContext('record-watch-failure'),
+                ),
               ),
             ),
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
