@@ -168,6 +168,17 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       outcome: Promise.resolve({ status: 'SUCCEEDED' }),
       abort: () => undefined,
     };
+    // aws-local-stepfunctions checks for an abort only between states: within a state, an abort
+    // ends the retry wait early and the task runs again at once. With the poll loop living in the
+    // task's Retry, an aborted execution would poll on, hot. Its tasks refuse to run instead;
+    // the error's catch-all leads to another state, and there the library sees the abort.
+    let aborted = false;
+    const refuseIfAborted = () => {
+      if (!aborted) return;
+      const error = new Error('Execution aborted');
+      error.name = 'LocalExecutionAborted';
+      throw error;
+    };
     const lambdaContext = (functionName: string): Context =>
       ({
         functionName,
@@ -197,20 +208,23 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       overrides: {
         taskResourceLocalHandlers: {
           [WORKFLOW_STATES.poll]: async (payload) => {
+            refuseIfAborted();
             execution.polls += 1;
             return this.track(
               asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll'))),
             );
           },
-          [WORKFLOW_STATES.recordWatchFailure]: async (payload) =>
-            this.track(
+          [WORKFLOW_STATES.recordWatchFailure]: async (payload) => {
+            refuseIfAborted();
+            return this.track(
               asLambda(() =>
                 this.options.handlers.recordWatchFailure(
                   payload as never,
                   lambdaContext('record-watch-failure'),
                 ),
               ),
-            ),
+            );
+          },
           [WORKFLOW_STATES.continueAsNew]: async (payload) =>
             (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
         },
@@ -231,7 +245,10 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         },
       },
     });
-    execution.abort = run.abort;
+    execution.abort = () => {
+      aborted = true;
+      run.abort();
+    };
     void this.countTransitions(execution, run.eventLogs);
     execution.outcome = run.result.then(
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),

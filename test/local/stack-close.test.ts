@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runToSuccess } from '../../local/simulators/avid-ctms/index.js';
+import { runToSuccess, stayIn } from '../../local/simulators/avid-ctms/index.js';
 import { startAvidStack } from '../support/avid-stack.js';
 import { waitUntil } from '../support/wait.js';
 
@@ -20,5 +20,33 @@ describe('closing the local stack', () => {
 
     // Assess: close returned only after the slow poll had finished
     expect(Date.now() - closing).toBeGreaterThanOrEqual(250);
+  });
+
+  it('stops polling an execution once it is aborted (the library only checks between states)', async () => {
+    const env = await startAvidStack();
+    try {
+      const { body } = await env.watch(env.simulator.createCommand({ steps: stayIn('pending') }));
+      await waitUntil(async () => (env.stack.runner.executionsOf(body.jobId)[0]?.polls ?? 0) >= 2);
+
+      env.stack.runner.abortAll();
+      await env.stack.runner.waitFor(body.jobId);
+      await env.stack.runner.drain(); // the poll that was running may finish
+      // Stopping an execution cancels the job (the execution-ended rule); let that finish too.
+      await waitUntil(
+        async () => (await env.api<{ status: string }>(`/jobs/${body.jobId}`)).body.status === 'CANCELLED',
+      );
+      // (The cancel asked the vendor too: count only the status reads.)
+      const statusReads = () =>
+        env.simulator.server.requests.filter(
+          (request) => request.method === 'GET' && request.path.includes('commands'),
+        ).length;
+      const requestsWhenAborted = statusReads();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect((await env.stack.runner.waitFor(body.jobId)).status).toBe('ABORTED');
+      expect(statusReads()).toBe(requestsWhenAborted);
+    } finally {
+      await env.close();
+    }
   });
 });
