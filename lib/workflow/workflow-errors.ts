@@ -31,6 +31,19 @@ export class ContinueAsNewError extends WorkflowSignal {
   }
 }
 
+/**
+ * An execution name was used before (by a closed execution, or a running one with other input).
+ * Step Functions keeps names unique for 90 days: a watch that needs a new execution needs a new name.
+ */
+export class ExecutionAlreadyExistsError extends JobwatchError {
+  override readonly name = 'ExecutionAlreadyExistsError';
+  readonly executionName: string;
+  constructor(executionName: string) {
+    super(`An execution named ${executionName} already exists`);
+    this.executionName = executionName;
+  }
+}
+
 const SIGNAL_NAMES: ReadonlySet<string> = new Set([
   ...POLL_INTERVAL_TIERS.map(pollAgainErrorName),
   ...Object.values(JOB_ERROR_NAMES),
