@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,9 +14,15 @@ import { ConcurrentUpdateError, InvalidInputError, JobNotFoundError } from '../j
 import { type Job, JobSchema, VendorNameSchema } from '../jobs/job.js';
 import { FINAL_STATUSES, isFinal, JobStatusSchema } from '../jobs/job-status.js';
 import type { TransitionResult } from '../jobs/transitions.js';
-import type { JobStore, ListJobsQuery, Page, UpdateResult } from './job-store.js';
+import {
+  type JobStore,
+  type ListJobsQuery,
+  MAX_WAITERS_PER_JOB,
+  type Page,
+  type UpdateResult,
+} from './job-store.js';
 import { PageCursors, queryFingerprint, type StartKey } from './page-cursor.js';
-import { CorruptJobItemError, StoreInvariantError } from './store-errors.js';
+import { CorruptJobItemError, StoreInvariantError, TooManyWaitersError } from './store-errors.js';
 import {
   ALL_JOBS_PARTITION,
   canonicalTimestamp,
@@ -30,6 +37,8 @@ import {
   SORT_KEY,
   STORAGE_ATTRIBUTES,
   TTL_ATTRIBUTE,
+  WAITER_TOKENS_ATTRIBUTE,
+  WAITERS_SORT_KEY,
 } from './table-design.js';
 
 export interface DynamoJobStoreOptions {
@@ -306,6 +315,96 @@ export class DynamoJobStore implements JobStore {
         ? { next: this.#cursors.encode(fingerprint, { index: TABLE_CURSOR_INDEX, startKey: page.nextKey }) }
         : {}),
     };
+  }
+
+  /**
+   * Adds a task token to the job's waiters item (a string set): one conditional UpdateItem, no
+   * version, so it never races a snapshot write. A token already there is a no-op, even at the cap.
+   *
+   * @throws TooManyWaitersError when {@link MAX_WAITERS_PER_JOB} other tokens are waiting.
+   * @example await store.addWaiter('jw-1f', taskToken);
+   */
+  async addWaiter(jobId: string, taskToken: string): Promise<void> {
+    if (!taskToken) throw new InvalidInputError('A task token is required', ['taskToken']);
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: this.#waitersKey(jobId),
+          UpdateExpression: 'ADD #tokens :token',
+          // Race: many callers adding at once. The size check is evaluated on the item as it is at
+          // the write, so the cap holds however they interleave.
+          ConditionExpression:
+            'attribute_not_exists(#tokens) OR size(#tokens) < :max OR contains(#tokens, :one)',
+          ExpressionAttributeNames: { '#tokens': WAITER_TOKENS_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':token': new Set([taskToken]),
+            ':one': taskToken,
+            ':max': MAX_WAITERS_PER_JOB,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new TooManyWaitersError(jobId, MAX_WAITERS_PER_JOB);
+      throw error;
+    }
+  }
+
+  /** @example const tokens = await store.waiters('jw-1f'); */
+  async waiters(jobId: string): Promise<string[]> {
+    const { Item: item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tableName, Key: this.#waitersKey(jobId), ConsistentRead: true }),
+    );
+    const tokens = item?.[WAITER_TOKENS_ATTRIBUTE];
+    return tokens instanceof Set ? [...tokens].filter((token) => typeof token === 'string').sort() : [];
+  }
+
+  /**
+   * Deletes tokens from the set; when none is left the item goes too (only if still empty, so a
+   * waiter added meanwhile stays).
+   *
+   * @example await store.removeWaiters('jw-1f', [taskToken]);
+   */
+  async removeWaiters(jobId: string, taskTokens: readonly string[]): Promise<void> {
+    const tokens = [...new Set(taskTokens.filter(Boolean))];
+    if (tokens.length === 0) return;
+    let remaining: unknown;
+    try {
+      const { Attributes: attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: this.#waitersKey(jobId),
+          UpdateExpression: 'DELETE #tokens :tokens',
+          // Never create an item only to delete from it.
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#tokens': WAITER_TOKENS_ATTRIBUTE, '#pk': PARTITION_KEY },
+          ExpressionAttributeValues: { ':tokens': new Set(tokens) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      remaining = attributes?.[WAITER_TOKENS_ATTRIBUTE];
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    if (remaining instanceof Set && remaining.size > 0) return;
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: this.#waitersKey(jobId),
+          // Race: a waiter added between the update and this delete must not be lost.
+          ConditionExpression: 'attribute_not_exists(#tokens)',
+          ExpressionAttributeNames: { '#tokens': WAITER_TOKENS_ATTRIBUTE },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  #waitersKey(jobId: string): Record<string, string> {
+    return { [PARTITION_KEY]: jobPartitionKey(jobId), [SORT_KEY]: WAITERS_SORT_KEY };
   }
 
   /**

@@ -49,4 +49,18 @@ export interface JobStore {
    * @throws JobNotFoundError when the job does not exist.
    */
   update(jobId: string, transition: (current: Job) => TransitionResult): Promise<UpdateResult>;
+  /**
+   * Remembers a caller's task token until the job's watch answers it. Kept apart from the
+   * snapshots: adding one makes no version. Adding a token already there changes nothing.
+   *
+   * @throws TooManyWaitersError when the job already has {@link MAX_WAITERS_PER_JOB} waiters.
+   */
+  addWaiter(jobId: string, taskToken: string): Promise<void>;
+  /** The task tokens waiting on a job (strongly consistent; empty when none). */
+  waiters(jobId: string): Promise<string[]>;
+  /** Forgets these tokens (answered, or no longer answerable); unknown ones are ignored. */
+  removeWaiters(jobId: string, taskTokens: readonly string[]): Promise<void>;
 }
+
+/** Task tokens one job keeps at most: each is up to 1 KiB, and one item holds 400 KB. */
+export const MAX_WAITERS_PER_JOB = 100;

@@ -21,3 +21,11 @@ export class CorruptJobItemError extends JobwatchError {
  * same state.
  */
 export class StoreInvariantError extends JobwatchError {}
+
+/** A job has as many waiting task tokens as it may keep; a caller must wait another way. */
+export class TooManyWaitersError extends JobwatchError {
+  override readonly name = 'TooManyWaitersError';
+  constructor(jobId: string, limit: number) {
+    super(`Job ${jobId} already has ${limit} waiting callers (task tokens), the most it keeps`);
+  }
+}

@@ -9,6 +9,7 @@
  * |----------|---------------|-----------------------|----------------|--------------------------|
  * | latest   | `JOB#<jobId>` | `LATEST`              | yes            | once the job is final    |
  * | history  | `JOB#<jobId>` | `V#<version, 10 dig>` | never          | once the job is final    |
+ * | waiters  | `JOB#<jobId>` | `WAITERS`             | never          | deleted when emptied     |
  *
  * Only the latest item carries the GSI attributes, so the indexes are sparse: history items never
  * show up in a listing, and each index holds exactly one entry per job.
@@ -39,6 +40,14 @@ export const SORT_KEY = 'sk';
 export const JOB_PARTITION_PREFIX = 'JOB#';
 export const LATEST_SORT_KEY = 'LATEST';
 export const HISTORY_SORT_KEY_PREFIX = 'V#';
+/**
+ * The item holding a job's waiting task tokens (string set `tokens`). It sorts after every
+ * `V#` key, so history queries (`BETWEEN V#1 AND V#n`) never meet it, and it carries no index
+ * attribute, so listings never do either. ADD/DELETE on a set need no version: adding a waiter
+ * never races the snapshot writes.
+ */
+export const WAITERS_SORT_KEY = 'WAITERS';
+export const WAITER_TOKENS_ATTRIBUTE = 'tokens';
 /** Version digits in a history sort key: 10 digits keep string order equal to numeric order. */
 export const HISTORY_VERSION_DIGITS = 10;
 
