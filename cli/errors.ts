@@ -8,14 +8,16 @@ export interface CliErrorOptions {
 }
 
 export class CliError extends Error {
+  override name = 'CliError';
   constructor(message: string, options?: CliErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** The command line asks for something that cannot be done as written. Exit code 2. */
-export class UsageError extends CliError {}
+export class UsageError extends CliError {
+  override name = 'UsageError';
+}
 
 /** An RFC 9457 problem document as the jobwatch API sends it. */
 export interface ProblemDetails {
@@ -41,6 +43,7 @@ export interface ApiErrorContext {
  * its stable `type` rather than on the wording.
  */
 export class ApiError extends CliError {
+  override name = 'ApiError';
   readonly request: string;
   readonly status: number;
   readonly type: string | undefined;
@@ -73,6 +76,7 @@ export class ApiError extends CliError {
 
 /** The API could not be reached, or did not answer in time. */
 export class TransportError extends CliError {
+  override name = 'TransportError';
   readonly request: string;
   constructor(request: string, reason: string, options?: CliErrorOptions) {
     super(`cannot reach the API (${request}): ${reason}`, options);
@@ -81,13 +85,19 @@ export class TransportError extends CliError {
 }
 
 /** The API answered 2xx with a body that is not what its contract promises. */
-export class ResponseShapeError extends CliError {}
+export class ResponseShapeError extends CliError {
+  override name = 'ResponseShapeError';
+}
 
 /** The user interrupted a wait (Ctrl-C). Waiting stopped; the watch itself goes on. */
-export class InterruptedError extends CliError {}
+export class InterruptedError extends CliError {
+  override name = 'InterruptedError';
+}
 
 /** SigV4 was needed but no AWS credentials (or no region) could be found. */
-export class SigningError extends CliError {}
+export class SigningError extends CliError {
+  override name = 'SigningError';
+}
 
 /**
  * Builds the one-line summary of a problem document: the status, the title in lower case, then

@@ -16,12 +16,21 @@ export function createPollHandler(services: () => Promise<WatchServices>) {
     .use(injectLambdaContext(logger))
     .use(parser({ schema: PollEventSchema }))
     .handler(async (event) => {
-      const resolved = await services();
+      // Building the services reads Secrets Manager: a blip there is trouble to retry like any
+      // other, so it must leave as a workflow error too, not as whatever the SDK threw.
       try {
-        return await pollJob(resolved, event);
+        return await pollJob(await services(), event);
       } catch (error) {
         const signal = asWorkflowError(error);
-        if (signal !== error) resolved.logger.error('Poll failed', { error: error as Error });
+        if (signal !== error) {
+          logger.error('Poll failed', {
+            jobId: event.input.jobId,
+            connection: event.input.connection,
+            execution: event.execution.id,
+            outcome: signal.name,
+            error: error as Error,
+          });
+        }
         throw signal;
       }
     });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import { WORKFLOW_STATES } from '../infra/constructs/watch-workflow.js';
 import type { ExecutionStatusChange } from '../lib/watch/execution-ended.js';
-import type { WorkflowStarter } from '../lib/watch/ports.js';
-import { type ExecutionInput, POLL_INTERVAL_TIERS } from '../lib/workflow/poll-contract.js';
+import type { ExecutionStatus, WorkflowStarter } from '../lib/watch/ports.js';
+import type { ExecutionInput } from '../lib/workflow/poll-contract.js';
+import { ExecutionAlreadyExistsError } from '../lib/workflow/workflow-errors.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -54,6 +56,8 @@ export interface LocalExecution {
   /** Invocations of the poll function. */
   polls: number;
   events: EventLog[];
+  /** What DescribeExecution adds once it ended: Output (JSON text), or Error and Cause. */
+  described?: { Output?: string; Error?: string; Cause?: string };
   outcome: Promise<ExecutionOutcome>;
   abort(): void;
 }
@@ -70,8 +74,62 @@ export interface LocalWorkflowRunnerOptions {
   keepEventLogs?: boolean;
   /** Told when the execution-ended reaction fails (the stack logs it). */
   onTargetError?: (error: unknown) => void;
-  /** Wait states' durations in clock seconds, by state name (definitions with Wait states). */
+  /** Wait states' durations in clock seconds, by state name (default: each Wait state's own Seconds). */
   waitSeconds?: Record<string, number>;
+  /**
+   * Fault injection: called before each task runs; an error returned fails that attempt as the
+   * service would (e.g. `Lambda.TooManyRequestsException` for a throttled invoke) without
+   * calling the handler.
+   */
+  injectFault?: (state: string, execution: LocalExecution) => Error | undefined;
+}
+
+/** Step Functions' limit on a state's input or output, and on an execution's input. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * An error Step Functions raises itself that no Retry or Catch can handle (States.Runtime,
+ * States.DataLimitExceeded): the execution fails. aws-local-stepfunctions reads these two flags.
+ */
+function uncatchable(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, isRetryable: false, isCatchable: false });
+}
+
+function assertPayloadSize(what: string, value: unknown): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw uncatchable(
+      'States.DataLimitExceeded',
+      `${what} is ${bytes} bytes, over Step Functions' ${MAX_PAYLOAD_BYTES}-byte limit`,
+    );
+  }
+}
+
+/** Execution names as Step Functions (with CloudWatch logging) takes them. */
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+type Definition = {
+  States: Record<string, { Type: string; Seconds?: number; Retry?: { IntervalSeconds?: number }[] }>;
+};
+
+/** Each Task's retriers' intervals, scaled by the clock, in definition order (as the library takes them). */
+function retryIntervals(definition: Definition, msPerSecond: number): Record<string, number[]> {
+  const intervals: Record<string, number[]> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Retry)
+      intervals[name] = state.Retry.map((retrier) => (retrier.IntervalSeconds ?? 1) * msPerSecond);
+  }
+  return intervals;
+}
+
+function waitDurations(definition: Definition, overrides: Record<string, number>, msPerSecond: number) {
+  const durations: Record<string, number> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number')
+      durations[name] = state.Seconds * msPerSecond;
+  }
+  for (const [name, seconds] of Object.entries(overrides)) durations[name] = seconds * msPerSecond;
+  return durations;
 }
 
 /**
@@ -96,10 +154,31 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     this.stateMachineArn = `arn:aws:states:local:000000000000:stateMachine:${options.stateMachineName ?? 'jobwatch-watch'}`;
   }
 
+  /**
+   * StartExecution's naming rules: the name of a running execution with the same input answers
+   * that execution (`started: false`); any other reuse of a name fails ExecutionAlreadyExists.
+   */
   async start(request: { name: string; input: ExecutionInput }): Promise<{ started: boolean }> {
-    if (this.executions.has(request.name)) return { started: false };
-    this.run(request.name, request.input);
-    return { started: true };
+    return { started: this.startOrReuse(request.name, request.input).started };
+  }
+
+  async describe(name: string): Promise<ExecutionStatus | undefined> {
+    return this.executions.get(name)?.status;
+  }
+
+  private startOrReuse(name: string, input: unknown): { execution: LocalExecution; started: boolean } {
+    if (!EXECUTION_NAME.test(name)) {
+      throw Object.assign(new Error(`Invalid execution name: ${name}`), { name: 'InvalidName' });
+    }
+    assertPayloadSize('The execution input', input);
+    const existing = this.executions.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && isDeepStrictEqual(existing.input, input)) {
+        return { execution: existing, started: false };
+      }
+      throw new ExecutionAlreadyExistsError(name);
+    }
+    return { execution: this.run(name, structuredClone(input)), started: true };
   }
 
   async stop(name: string, _reason: string): Promise<boolean> {
@@ -116,10 +195,10 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     return execution.outcome;
   }
 
-  /** Every execution of one watch: the first and its continuations (`<jobId>-c<n>`). */
+  /** Every execution of one watch: each attempt (`<jobId>`, `<jobId>-r<n>`) and its continuations (`-c<k>`). */
   executionsOf(jobId: string): LocalExecution[] {
     return [...this.executions.values()].filter(
-      (execution) => execution.name === jobId || execution.name.startsWith(`${jobId}-c`),
+      (execution) => execution.name === jobId || execution.name.startsWith(`${jobId}-`),
     );
   }
 
@@ -143,6 +222,25 @@ export class LocalWorkflowRunner implements WorkflowStarter {
    */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * One task attempt as the service runs it: an injected fault fails it before the function
+   * runs, the payload and the result must fit Step Functions' limit, and the handler's error
+   * reaches the definition as Lambda reports it.
+   */
+  private async invokeTask(
+    state: string,
+    execution: LocalExecution,
+    payload: unknown,
+    invoke: () => Promise<unknown>,
+  ): Promise<never> {
+    const fault = this.options.injectFault?.(state, execution);
+    if (fault) throw fault;
+    assertPayloadSize(`The input of state ${state}`, payload);
+    const result = await this.track(asLambda(invoke));
+    assertPayloadSize(`The output of state ${state}`, result);
+    return result;
   }
 
   private track<T>(call: Promise<T>): Promise<T> {
@@ -210,39 +308,38 @@ export class LocalWorkflowRunner implements WorkflowStarter {
           [WORKFLOW_STATES.poll]: async (payload) => {
             refuseIfAborted();
             execution.polls += 1;
-            return this.track(
-              asLambda(() => this.options.handlers.poll(payload as never, lambdaContext('poll'))),
+            return this.invokeTask(WORKFLOW_STATES.poll, execution, payload, () =>
+              this.options.handlers.poll(payload as never, lambdaContext('poll')),
             );
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) => {
             refuseIfAborted();
-            return this.track(
-              asLambda(() =>
-                this.options.handlers.recordWatchFailure(
-                  payload as never,
-                  lambdaContext('record-watch-failure'),
-                ),
+            return this.invokeTask(WORKFLOW_STATES.recordWatchFailure, execution, payload, () =>
+              this.options.handlers.recordWatchFailure(
+                payload as never,
+                lambdaContext('record-watch-failure'),
               ),
             );
           },
-          [WORKFLOW_STATES.continueAsNew]: async (payload) =>
-            (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never,
+          [WORKFLOW_STATES.continueAsNew]: async (payload) => {
+            refuseIfAborted();
+            const fault = this.options.injectFault?.(WORKFLOW_STATES.continueAsNew, execution);
+            if (fault) throw fault;
+            return (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never;
+          },
+          [WORKFLOW_STATES.describeContinuation]: async (payload) => {
+            refuseIfAborted();
+            return this.describeExecution((payload as { ExecutionArn: string }).ExecutionArn) as never;
+          },
         },
-        waitTimeOverrides: Object.fromEntries(
-          Object.entries(this.options.waitSeconds ?? {}).map(([state, seconds]) => [
-            state,
-            seconds * msPerSecond,
-          ]),
+        waitTimeOverrides: waitDurations(
+          this.options.definition as Definition,
+          this.options.waitSeconds ?? {},
+          msPerSecond,
         ),
-        retryIntervalOverrides: {
-          // One entry per retrier, in definition order: the poll tiers, Lambda hiccups, then anything else.
-          [WORKFLOW_STATES.poll]: [
-            ...POLL_INTERVAL_TIERS.map((seconds) => seconds * msPerSecond),
-            2 * msPerSecond,
-            5 * msPerSecond,
-          ],
-          [WORKFLOW_STATES.recordWatchFailure]: 2 * msPerSecond,
-        },
+        // Every retrier's interval on the clock. The library then waits exactly that long on
+        // each attempt (no back-off, no jitter): kinder than AWS only in timing, never in counts.
+        retryIntervalOverrides: retryIntervals(this.options.definition as Definition, msPerSecond),
       },
     });
     execution.abort = () => {
@@ -260,6 +357,13 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     );
     void execution.outcome.then(async (outcome) => {
       execution.status = outcome.status;
+      execution.described =
+        outcome.status === 'SUCCEEDED'
+          ? { Output: JSON.stringify(outcome.output ?? null) }
+          : {
+              ...(outcome.error ? { Error: outcome.error } : {}),
+              ...(outcome.cause ? { Cause: outcome.cause } : {}),
+            };
       if (outcome.status === 'SUCCEEDED' || !this.options.onExecutionEnded) return;
       try {
         await this.options.onExecutionEnded({
@@ -286,9 +390,20 @@ export class LocalWorkflowRunner implements WorkflowStarter {
    */
   async startExecutionSync(request: { Name?: string; Input: unknown }): Promise<Record<string, unknown>> {
     const name = request.Name ?? `child-${randomUUID()}`;
-    const child = this.executions.get(name) ?? this.run(name, request.Input);
+    let child: LocalExecution;
+    try {
+      ({ execution: child } = this.startOrReuse(name, request.Input));
+    } catch (error) {
+      // How the optimized integration names a StartExecution that failed.
+      if (error instanceof ExecutionAlreadyExistsError) {
+        throw Object.assign(new Error(error.message), {
+          name: 'StepFunctions.ExecutionAlreadyExistsException',
+        });
+      }
+      throw error;
+    }
     const outcome = await child.outcome;
-    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const executionArn = this.executionArn(name);
     if (outcome.status !== 'SUCCEEDED') {
       const error = new Error(
         JSON.stringify({
@@ -302,6 +417,28 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       throw error;
     }
     return { ExecutionArn: executionArn, Status: 'SUCCEEDED', Output: outcome.output };
+  }
+
+  /** DescribeExecution as the AWS SDK integration answers it: Output is JSON text, Error/Cause only when it failed. */
+  describeExecution(executionArn: string): Record<string, unknown> {
+    const name = executionArn.slice(executionArn.lastIndexOf(':') + 1);
+    const execution = this.executions.get(name);
+    if (!execution) {
+      throw Object.assign(new Error(`Execution Does Not Exist: '${executionArn}'`), {
+        name: 'Sfn.ExecutionDoesNotExistException',
+      });
+    }
+    return {
+      ExecutionArn: executionArn,
+      Name: name,
+      Status: execution.status,
+      Input: JSON.stringify(execution.input),
+      ...execution.described,
+    };
+  }
+
+  private executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
   private async countTransitions(execution: LocalExecution, events: AsyncGenerator<EventLog>): Promise<void> {

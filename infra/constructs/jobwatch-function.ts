@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,9 @@ export class JobwatchFunction extends NodejsFunction {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
+      // Versions are what the state machine invokes; executions started on an older definition
+      // still call the version it names, so old versions stay.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       ...rest,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

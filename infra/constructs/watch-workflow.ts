@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,11 +6,14 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
   CONTINUE_AS_NEW_ERROR,
+  EXECUTION_ALREADY_EXISTS_ERRORS,
   JOB_ERROR_NAMES,
+  LAMBDA_TRANSIENT_ERRORS,
   MAX_POLL_ATTEMPTS,
   POLL_FAILED_ERROR,
   POLL_INTERVAL_TIERS,
   pollAgainErrorName,
+  START_EXECUTION_TRANSIENT_ERRORS,
   WATCH_FAILED_ERROR,
 } from '../../lib/workflow/poll-contract.js';
 
@@ -34,18 +37,30 @@ export const WORKFLOW_STATES = {
   continueAsNew: 'ContinueAsNew',
   readContinuationFailure: 'ReadContinuationFailure',
   continuationDidNotSucceed: 'ContinuationDidNotSucceed',
+  describeContinuation: 'DescribeContinuation',
+  continuationStillRunning: 'ContinuationStillRunning',
+  waitForContinuation: 'WaitForContinuation',
+  readContinuationOutput: 'ReadContinuationOutput',
+  readFollowedContinuationFailure: 'ReadFollowedContinuationFailure',
+  continuationEndedWithoutResult: 'ContinuationEndedWithoutResult',
+  continuationSucceeded: 'ContinuationSucceeded',
+  waitOutTrouble: 'WaitOutTrouble',
   recordWatchFailure: 'RecordWatchFailure',
   watchFailed: 'WatchFailed',
 } as const;
 
-/** Lambda-side errors worth a quick retry: throttles and service hiccups, not our own bugs. */
-const LAMBDA_TRANSIENT_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.Unknown',
-];
+/**
+ * Transient trouble, retried within one visit of the Poll state with back-off. Step Functions
+ * counts a retrier's attempts across the whole visit — and the Poll state is one visit for as
+ * long as the loop runs — so these attempts are a per-visit budget, not a per-incident one.
+ * When it is spent, the Catch leads through {@link TROUBLE_PAUSE_SECONDS} back into Poll: a new
+ * visit with fresh counts, so no number of incidents over a watch's life ends it.
+ */
+const TRANSIENT_RETRY = { interval: 2, maxAttempts: 4, backoffRate: 2, maxDelay: 60 } as const;
+/** The pause before a fresh Poll visit once a visit's transient retries are spent. */
+export const TROUBLE_PAUSE_SECONDS = 60;
+/** How often a parent whose continuation already existed looks at that continuation. */
+export const CONTINUATION_CHECK_SECONDS = 60;
 
 /**
  * The Standard state machine that waits for one vendor job.
@@ -88,23 +103,22 @@ export class WatchWorkflow extends Construct {
         backoffRate: 1,
       });
     }
+    // Throttles, Lambda service trouble, timed-out invocations and trouble inside the function
+    // that is not the vendor's (PollFailedUnexpectedly): a quick back-off first. Never
+    // States.TaskFailed or States.ALL: that would also retry a job's own ending.
     poll.addRetry({
-      errors: LAMBDA_TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
+      errors: [...LAMBDA_TRANSIENT_ERRORS, POLL_FAILED_ERROR],
+      interval: Duration.seconds(TRANSIENT_RETRY.interval),
+      maxAttempts: TRANSIENT_RETRY.maxAttempts,
+      backoffRate: TRANSIENT_RETRY.backoffRate,
+      maxDelay: Duration.seconds(TRANSIENT_RETRY.maxDelay),
       jitterStrategy: sfn.JitterType.FULL,
     });
-    // Unexpected trouble in the function (a throttled table, a bug): a few spaced retries, then
-    // the catch-all below records the breakdown on the job. Named explicitly, never
-    // States.TaskFailed: that would also retry a job's own ending.
-    poll.addRetry({
-      errors: [POLL_FAILED_ERROR],
-      interval: Duration.seconds(5),
-      maxAttempts: 5,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    const pollAgainAfterTrouble = new sfn.Wait(this, WORKFLOW_STATES.waitOutTrouble, {
+      time: sfn.WaitTime.duration(Duration.seconds(TROUBLE_PAUSE_SECONDS)),
+      comment:
+        'Transient retries of this Poll visit are spent: pause, then a fresh visit (fresh retry counts)',
+    }).next(poll);
 
     // A job that did not succeed: the Lambda error's cause is {"errorMessage", "errorType", ...} as JSON.
     const jobDidNotSucceed = new sfn.Pass(this, WORKFLOW_STATES.readJobEnding, {
@@ -120,38 +134,119 @@ export class WatchWorkflow extends Construct {
     );
     poll.addCatch(jobDidNotSucceed, { errors: Object.values(JOB_ERROR_NAMES), resultPath: '$.failure' });
 
+    // The continuation request travels beside the input (resultPath), so a continuation that
+    // cannot start is still recorded on its job.
+    const readContinuation = new sfn.Pass(this, WORKFLOW_STATES.readContinuation, {
+      parameters: { 'lambdaError.$': 'States.StringToJson($.failure.Cause)' },
+      resultPath: '$.next',
+    });
+    const readContinuationRequest = new sfn.Pass(this, WORKFLOW_STATES.readContinuationRequest, {
+      parameters: { 'request.$': 'States.StringToJson($.next.lambdaError.errorMessage)' },
+      resultPath: '$.next',
+    });
     const continueAsNew = new tasks.StepFunctionsStartExecution(this, WORKFLOW_STATES.continueAsNew, {
       stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Self', props.stateMachineName),
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      name: sfn.JsonPath.stringAt('$.request.name'),
-      input: sfn.TaskInput.fromJsonPathAt('$.request.input'),
+      name: sfn.JsonPath.stringAt('$.next.request.name'),
+      input: sfn.TaskInput.fromJsonPathAt('$.next.request.input'),
       // The continuation's output is the final snapshot; it becomes this execution's output.
       resultSelector: { 'snapshot.$': '$.Output' },
       outputPath: '$.snapshot',
     });
-    // The continuation failed (the job did not succeed, or its watch broke): re-raise its ending here.
+    poll.addCatch(readContinuation.next(readContinuationRequest).next(continueAsNew), {
+      errors: [CONTINUE_AS_NEW_ERROR],
+      resultPath: '$.failure',
+    });
+    // A throttled start or the open-executions quota: retry. A retried start whose first try
+    // went through meets its own running execution with the same input, which Step Functions
+    // answers as the same start.
+    continueAsNew.addRetry({
+      errors: [...START_EXECUTION_TRANSIENT_ERRORS],
+      interval: Duration.seconds(2),
+      maxAttempts: 10,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(120),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+
+    // The name is taken with other input: the watch already continued there. Follow that
+    // execution to its end instead of starting another.
+    const executionArnPrefix = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: props.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const describeContinuation = new tasks.CallAwsService(this, WORKFLOW_STATES.describeContinuation, {
+      service: 'sfn',
+      action: 'describeExecution',
+      parameters: {
+        ExecutionArn: sfn.JsonPath.format(
+          `${executionArnPrefix}:{}`,
+          sfn.JsonPath.stringAt('$.next.request.name'),
+        ),
+      },
+      iamResources: [`${executionArnPrefix}:*`],
+      iamAction: 'states:DescribeExecution',
+      // The whole answer: which fields it has depends on the status (no Output unless it
+      // succeeded, no Error unless it failed), and a path to a missing field fails the execution.
+      resultPath: '$.continuation',
+    });
+    describeContinuation.addRetry({
+      errors: ['Sfn.SfnException', 'Sfn.ThrottlingException', 'Sfn.SdkClientException'],
+      interval: Duration.seconds(5),
+      maxAttempts: 10,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(300),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    const continuationFailed = new sfn.Fail(this, WORKFLOW_STATES.continuationDidNotSucceed, {
+      errorPath: '$.child.Error',
+      causePath: '$.child.Cause',
+    });
+    describeContinuation.next(
+      new sfn.Choice(this, WORKFLOW_STATES.continuationStillRunning)
+        .when(
+          sfn.Condition.stringEquals('$.continuation.Status', 'RUNNING'),
+          new sfn.Wait(this, WORKFLOW_STATES.waitForContinuation, {
+            time: sfn.WaitTime.duration(Duration.seconds(CONTINUATION_CHECK_SECONDS)),
+          }).next(describeContinuation),
+        )
+        .when(
+          sfn.Condition.stringEquals('$.continuation.Status', 'SUCCEEDED'),
+          new sfn.Pass(this, WORKFLOW_STATES.readContinuationOutput, {
+            parameters: { 'snapshot.$': 'States.StringToJson($.continuation.Output)' },
+            outputPath: '$.snapshot',
+          }).next(new sfn.Succeed(this, WORKFLOW_STATES.continuationSucceeded)),
+        )
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.continuation.Error'),
+            sfn.Condition.isPresent('$.continuation.Cause'),
+          ),
+          new sfn.Pass(this, WORKFLOW_STATES.readFollowedContinuationFailure, {
+            parameters: { 'child.$': '$.continuation' },
+          }).next(continuationFailed),
+        )
+        .otherwise(
+          new sfn.Fail(this, WORKFLOW_STATES.continuationEndedWithoutResult, {
+            error: WATCH_FAILED_ERROR,
+            cause:
+              'The watch continued in an execution that ended without a result (stopped or timed out); see the job',
+          }),
+        ),
+    );
+    continueAsNew.addCatch(describeContinuation, {
+      errors: [...EXECUTION_ALREADY_EXISTS_ERRORS],
+      resultPath: '$.failure',
+    });
+    // The continuation ran and failed (the job did not succeed, or its watch broke): `.sync:2`
+    // reports that as States.TaskFailed with the child's DescribeExecution result as the cause.
     continueAsNew.addCatch(
       new sfn.Pass(this, WORKFLOW_STATES.readContinuationFailure, {
         parameters: { 'child.$': 'States.StringToJson($.failure.Cause)' },
-      }).next(
-        new sfn.Fail(this, WORKFLOW_STATES.continuationDidNotSucceed, {
-          errorPath: '$.child.Error',
-          causePath: '$.child.Cause',
-        }),
-      ),
+      }).next(continuationFailed),
       { errors: [sfn.Errors.TASKS_FAILED], resultPath: '$.failure' },
-    );
-    poll.addCatch(
-      new sfn.Pass(this, WORKFLOW_STATES.readContinuation, {
-        parameters: { 'lambdaError.$': 'States.StringToJson($.failure.Cause)' },
-      })
-        .next(
-          new sfn.Pass(this, WORKFLOW_STATES.readContinuationRequest, {
-            parameters: { 'request.$': 'States.StringToJson($.lambdaError.errorMessage)' },
-          }),
-        )
-        .next(continueAsNew),
-      { errors: [CONTINUE_AS_NEW_ERROR], resultPath: '$.failure' },
     );
 
     const recordWatchFailure = new tasks.LambdaInvoke(this, WORKFLOW_STATES.recordWatchFailure, {
@@ -164,16 +259,22 @@ export class WatchWorkflow extends Construct {
       }),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    // The failure lands beside the original input, so the recorder knows which job it was.
-    poll.addCatch(
-      recordWatchFailure.next(
-        new sfn.Fail(this, WORKFLOW_STATES.watchFailed, {
-          error: WATCH_FAILED_ERROR,
-          causePath: '$.failure.Cause',
-        }),
-      ),
-      { errors: [sfn.Errors.ALL], resultPath: '$.failure' },
+    recordWatchFailure.next(
+      new sfn.Fail(this, WORKFLOW_STATES.watchFailed, {
+        error: WATCH_FAILED_ERROR,
+        causePath: '$.failure.Cause',
+      }),
     );
+    // Transient retries of this visit spent: pause, then a fresh visit. Listed before the
+    // catch-all, after the job endings and the continuation.
+    poll.addCatch(pollAgainAfterTrouble, {
+      errors: [...LAMBDA_TRANSIENT_ERRORS, POLL_FAILED_ERROR],
+      resultPath: '$.lastTrouble',
+    });
+    // The failure lands beside the original input, so the recorder knows which job it was.
+    poll.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    // Starting the continuation failed for good (its input refused, the machine gone): recorded.
+    continueAsNew.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

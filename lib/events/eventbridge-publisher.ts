@@ -6,6 +6,7 @@ import { EVENT_SOURCE, type EventPublisher, type JobEvent } from './job-events.j
 const BATCH_SIZE = 10;
 
 export class EventPublishError extends JobwatchError {
+  override name = 'EventPublishError';
   override readonly retryable = true;
 }
 

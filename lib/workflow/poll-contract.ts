@@ -43,10 +43,60 @@ export const WATCH_FAILED_ERROR = 'WatchFailed';
 
 /** Thrown (with the next execution's name and input as JSON message) to continue as a new execution. */
 export const CONTINUE_AS_NEW_ERROR = 'ContinueAsNewExecution';
-/** Unexpected trouble inside the poll function (a throttled table, a bug): retried a few times, then recorded. */
+/**
+ * Trouble inside the poll function that is not the vendor's (a throttled table, a Secrets Manager
+ * blip, services that could not be built): retried with back-off per incident, never ending the watch.
+ */
 export const POLL_FAILED_ERROR = 'PollFailedUnexpectedly';
-/** The watch cannot go on (its job record is gone, its input is invalid): recorded at once, not retried. */
+/**
+ * The watch cannot go on and retrying would meet the same state (its job record is gone or
+ * corrupt, its input or reference is invalid, its connection no longer exists): recorded at once.
+ */
 export const WATCH_CANNOT_CONTINUE_ERROR = 'WatchCannotContinue';
+
+/**
+ * Errors the Lambda service itself raises for an invocation, which Step Functions reports under
+ * these names: throttles, service trouble, and an invocation that timed out. Retried per incident.
+ */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
+] as const;
+
+/**
+ * Errors starting a continuation that a later attempt may not meet (Step Functions names a failed
+ * optimized-integration call `StepFunctions.<Exception>`): throttles, the open-executions quota,
+ * service trouble.
+ */
+export const START_EXECUTION_TRANSIENT_ERRORS = [
+  'StepFunctions.ExecutionLimitExceededException',
+  'StepFunctions.ThrottlingException',
+  'StepFunctions.SdkClientException',
+  'StepFunctions.AWSStepFunctionsException',
+  'StepFunctions.ServiceUnavailableException',
+] as const;
+
+/** The continuation's name is taken: the watch already continued there (a retried start whose first try went through). */
+export const EXECUTION_ALREADY_EXISTS_ERRORS = [
+  'StepFunctions.ExecutionAlreadyExistsException',
+  'StepFunctions.ExecutionAlreadyExists',
+] as const;
+
+/** The root of a watch attempt's execution names: `<jobId>` or `<jobId>-r<n>`, continuations add `-c<k>`. */
+export function continuationName(currentExecutionName: string, continuation: number): string {
+  const root = currentExecutionName.replace(/-c\d+$/, '');
+  return `${root}-c${continuation}`;
+}
+
+/** The execution name at the end of an execution ARN (`arn:…:execution:<machine>:<name>`). */
+export function executionNameOf(executionArn: string): string {
+  return executionArn.slice(executionArn.lastIndexOf(':') + 1);
+}
 
 /**
  * What an execution is started with. Either `jobId` (the API created the job first) or

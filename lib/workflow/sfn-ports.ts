@@ -1,4 +1,5 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   SendTaskFailureCommand,
@@ -7,8 +8,9 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { CallbackNotifier, WorkflowStarter } from '../watch/ports.js';
+import type { CallbackNotifier, ExecutionStatus, WorkflowStarter } from '../watch/ports.js';
 import type { ExecutionInput } from './poll-contract.js';
+import { ExecutionAlreadyExistsError } from './workflow-errors.js';
 
 /** SendTaskFailure caps `cause` at 32,768 characters and `error` at 256. */
 const MAX_CAUSE = 32_768;
@@ -30,12 +32,30 @@ export class SfnWorkflowStarter implements WorkflowStarter {
           input: JSON.stringify(request.input),
         }),
       );
+      // Also the answer for the name of a running execution with the same input: that one goes on.
       return { started: true };
     } catch (error) {
-      // Same name, different input (e.g. another caller's task token): the watch already runs.
-      if (error instanceof ExecutionAlreadyExists) return { started: false };
+      // The name belongs to a closed execution, or to a running one with other input: names are
+      // never reused, so the caller must choose another (a new watch attempt).
+      if (error instanceof ExecutionAlreadyExists) throw new ExecutionAlreadyExistsError(request.name);
       throw error;
     }
+  }
+
+  async describe(name: string): Promise<ExecutionStatus | undefined> {
+    try {
+      const described = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: this.executionArn(name) }),
+      );
+      return described.status;
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+  }
+
+  private executionArn(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 
   /**
@@ -43,9 +63,13 @@ export class SfnWorkflowStarter implements WorkflowStarter {
    * Functions stops together with their parent.
    */
   async stop(name: string, reason: string): Promise<boolean> {
-    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
-      await this.client.send(new StopExecutionCommand({ executionArn, cause: reason.slice(0, MAX_CAUSE) }));
+      await this.client.send(
+        new StopExecutionCommand({
+          executionArn: this.executionArn(name),
+          cause: reason.slice(0, MAX_CAUSE),
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return false;

@@ -1,5 +1,11 @@
 import { ParseError } from '@aws-lambda-powertools/parser';
-import { ConcurrentUpdateError, JobNotFoundError, JobwatchError } from '../jobs/errors.js';
+import {
+  IdempotencyConflictError,
+  InvalidInputError,
+  JobNotFoundError,
+  JobwatchError,
+} from '../jobs/errors.js';
+import { CorruptJobItemError, StoreInvariantError } from '../store/store-errors.js';
 import {
   CONTINUE_AS_NEW_ERROR,
   type ContinuationRequest,
@@ -51,20 +57,32 @@ const SIGNAL_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Conditions that retrying cannot change: the execution's input is invalid, the job record is
+ * gone or damaged, the reference or connection is refused. Everything else — a configuration
+ * or Secrets Manager failure, a throttled table, a bug that may depend on what the vendor sent —
+ * is retried for as long as the watch's deadline allows.
+ */
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof ParseError ||
+    error instanceof JobNotFoundError ||
+    error instanceof InvalidInputError ||
+    error instanceof IdempotencyConflictError ||
+    error instanceof CorruptJobItemError ||
+    error instanceof StoreInvariantError
+  );
+}
+
+/**
  * What the state machine should see for an error leaving the poll function. Signals pass as they
- * are; trouble that can only get worse (invalid input, the job record gone) stops the watch at
- * once; anything else is renamed `PollFailedUnexpectedly` so a bounded Retry handles it. This
- * keeps the Retry rules from matching a job's own ending, which must never be retried.
+ * are; a documented permanent condition stops the watch at once (`WatchCannotContinue`);
+ * anything else is renamed `PollFailedUnexpectedly`, which the definition retries per incident.
+ * Classification is by class (`instanceof`), never by a class's own name, which minified
+ * bundles change. This keeps the Retry rules from matching a job's own ending, which must never
+ * be retried.
  */
 export function asWorkflowError(error: unknown): Error {
   if (error instanceof Error && SIGNAL_NAMES.has(error.name)) return error;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const permanent =
-    error instanceof ParseError ||
-    error instanceof JobNotFoundError ||
-    (error instanceof JobwatchError &&
-      !error.retryable &&
-      !(error instanceof ConcurrentUpdateError) &&
-      error.name !== 'ConfigurationError');
-  return new WorkflowSignal(permanent ? WATCH_CANNOT_CONTINUE_ERROR : POLL_FAILED_ERROR, message);
+  return new WorkflowSignal(isPermanent(error) ? WATCH_CANNOT_CONTINUE_ERROR : POLL_FAILED_ERROR, message);
 }

@@ -15,6 +15,7 @@ export const INVALID_EXPORT_ID = -57;
  * export may be fine while the manager has trouble answering about it.
  */
 export class VdgSenseErrorCodeError extends VendorProtocolError {
+  override name = 'VdgSenseErrorCodeError';
   readonly errorCode: number;
   constructor(message: string, errorCode: number, context: VendorCallContext = {}) {
     super(message, context);
