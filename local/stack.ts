@@ -17,6 +17,7 @@ import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
 import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.js';
 import { eventBridgeEnvelope, LocalEventBus } from './event-bus.js';
+import { type BundledFunctions, startBundledFunctions } from './lambda/bundled-functions.js';
 import { LocalCallbacks } from './local-callbacks.js';
 import type { LocalConfig } from './local-config.js';
 import { type LocalWorkflowHandlers, LocalWorkflowRunner } from './workflow-runner.js';
@@ -26,8 +27,14 @@ export interface LocalStackOptions {
   clock?: Clock;
   /** Powertools log level for the stack's own logs (default ERROR: the console is for progress). */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-  /** Swap an adapter (tests of adapter failure modes). */
+  /** Swap an adapter (tests of adapter failure modes; in-process functions only). */
   adapters?: AdapterLookup;
+  /**
+   * 'bundled' runs the functions' deployed artifacts (the synthesized, minified bundles) in Lambda
+   * hosts, with the template's environments; 'source' (the default) runs the handlers from source
+   * in this process, as `adapters` and `workflow` need.
+   */
+  functions?: 'bundled' | 'source';
   /** Keep execution event logs (for transition counting in tests). */
   keepEventLogs?: boolean;
   random?: () => number;
@@ -51,6 +58,8 @@ export interface LocalStack {
   clock: Clock;
   /** The document client the store uses (benchmarks count its writes with a middleware). */
   dynamo: DynamoDBDocumentClient;
+  /** The bundled functions' hosts and endpoints (with `functions: 'bundled'`). */
+  bundled?: BundledFunctions;
   close(): Promise<void>;
 }
 
@@ -81,6 +90,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   const callbacks = new LocalCallbacks();
   const definition = options.workflow?.definition ?? (await loadWatchDefinition());
+  const cursorSecret = randomBytes(32).toString('hex');
+  if (options.functions === 'bundled' && (options.adapters || options.workflow)) {
+    throw new Error("functions: 'bundled' runs the deployed bundles, which take no adapters or workflow");
+  }
+  const bundled: BundledFunctions | undefined =
+    options.functions === 'bundled'
+      ? await startBundledFunctions({
+          connections: options.config.connections,
+          tableName,
+          dynamoEndpoint: dynamo.endpoint,
+          clock,
+          bus,
+          callbacks,
+          workflows: (): LocalWorkflowRunner => runner,
+          cursorSecret,
+          logLevel: options.logLevel ?? 'ERROR',
+        })
+      : undefined;
 
   // The runner needs the services (for its handlers) and the services need the runner (to start
   // executions): tie the knot through this holder.
@@ -89,7 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!services) throw new Error('Local stack is not ready');
     return services;
   };
-  const executionEnded = createExecutionEndedHandler(getServices);
+  const executionEnded =
+    bundled?.handler('executionEnded', 'event') ?? createExecutionEndedHandler(getServices);
   let closing = false;
   const runner = new LocalWorkflowRunner({
     definition,
@@ -97,10 +125,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     keepEventLogs: options.keepEventLogs,
     waitSeconds: options.workflow?.waitSeconds,
     onTargetError: (error) => logger.error('Execution-ended target failed', { error: error as Error }),
-    handlers: {
-      poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
-      recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
-    },
+    ...(bundled ? { stateMachineName: bundled.stateMachineName } : {}),
+    handlers: bundled
+      ? {
+          poll: bundled.handler('poll', 'stepFunctions'),
+          recordWatchFailure: bundled.handler('recordWatchFailure', 'stepFunctions'),
+        }
+      : {
+          poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
+          recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
+        },
     // The deployed app's rule on execution status changes, with the EventBridge envelope it sends.
     onExecutionEnded: async (change) => {
       // Shutting down aborts every execution; that is not a caller stopping a watch.
@@ -115,7 +149,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     store: new DynamoJobStore({
       tableName,
       client: documentClient,
-      cursorSecret: randomBytes(32).toString('hex'),
+      cursorSecret,
     }),
     connections: new StaticConnectionRegistry(options.config.connections),
     adapters: options.adapters ?? adapterFor,
@@ -129,14 +163,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   // The deployed app's "Watch Job Requested" rule.
-  const watchRequested = createWatchRequestedHandler(getServices);
+  const watchRequested =
+    bundled?.handler('watchRequested', 'event') ?? createWatchRequestedHandler(getServices);
   bus.on(async (event) => {
     if (event.source !== REQUEST_EVENT_SOURCE) return;
     await watchRequested(event as never, fakeContext);
   }, DETAIL_TYPES.watchRequested);
 
   const api = new LocalApiServer({
-    handler: createApiHandler(getServices) as never,
+    handler: (bundled?.handler('api', 'sync') ?? createApiHandler(getServices)) as never,
     port: options.config.api?.port ?? 0,
     token: options.config.api?.token,
   });
@@ -150,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     callbacks,
     clock,
     dynamo: documentClient,
+    bundled,
     close: async () => {
       closing = true;
       runner.abortAll();
@@ -157,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.allSettled([...runner.executions.values()].map((execution) => execution.outcome));
       // A poll that was running when its execution was aborted still writes; let it, then close.
       await runner.drain();
+      await bundled?.close();
       client.destroy();
       await dynamo.close();
     },

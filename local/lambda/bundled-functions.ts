@@ -1,0 +1,135 @@
+import type { Connection } from '../../lib/config/connections.js';
+import type { Clock } from '../clock.js';
+import type { LocalCallbacks } from '../local-callbacks.js';
+import { type LocalFunction, loadLocalDeployment } from './assembly.js';
+import { LocalAwsEndpoints, type LocalBus, type LocalSecret, type LocalWorkflows } from './aws-endpoints.js';
+import { LOCAL_REGION, stateMachineArn } from './cfn-tokens.js';
+import { type InvocationType, LambdaHost } from './lambda-host.js';
+
+export interface BundledFunctionsOptions {
+  connections: readonly Connection[];
+  tableName: string;
+  dynamoEndpoint: string;
+  clock: Clock;
+  bus: LocalBus;
+  callbacks: LocalCallbacks;
+  /** The runner, once it exists. */
+  workflows: () => LocalWorkflows;
+  /** The value served for the template's cursor secret (the in-process store signs with it too). */
+  cursorSecret: string;
+  /** Powertools log level inside the functions. */
+  logLevel?: string;
+  /** Containers per function that may run at once (default 2: the machine has two cores). */
+  maxConcurrency?: number;
+}
+
+/** A Lambda-like handler (the runner's and the local API server's shape). */
+type Handler = (event: never, context: unknown) => Promise<never>;
+
+export interface BundledFunctions {
+  /** The deployment's functions, by role (poll, api, …, and any other function the app defines). */
+  functions: Map<string, LocalFunction>;
+  hosts: Map<string, LambdaHost>;
+  stateMachineName: string;
+  endpoints: LocalAwsEndpoints;
+  /** A handler that invokes the function of this role as the given caller would. */
+  handler(role: string, type: InvocationType): Handler;
+  /** Waits for event deliveries in flight, then ends every worker and the endpoint server. */
+  close(): Promise<void>;
+}
+
+/** Fixed dummies: a local run must never pick up, or need, real AWS credentials or config. */
+const LOCAL_AWS_ENVIRONMENT = {
+  AWS_REGION: LOCAL_REGION,
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_SESSION_TOKEN: 'local',
+  AWS_CONFIG_FILE: '/nonexistent/jobwatch-local-aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/jobwatch-local-aws-credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+/** The secrets the template's environments name, with the values the local config holds. */
+function secretsFor(functions: readonly LocalFunction[], options: BundledFunctionsOptions): LocalSecret[] {
+  const secrets = new Map<string, LocalSecret>();
+  const add = (arn: string, value: string) => {
+    const name = arn.includes(':secret:')
+      ? arn.slice(arn.indexOf(':secret:') + 8).replace(/-[A-Za-z0-9]{6}$/, '')
+      : arn;
+    secrets.set(arn, { arn, name, value });
+  };
+  const byName = new Map(options.connections.map((connection) => [connection.name, connection]));
+  for (const fn of functions) {
+    const cursor = fn.environment.CURSOR_SECRET_ARN;
+    if (cursor) add(cursor, options.cursorSecret);
+    const listed = fn.environment.JOBWATCH_CONNECTIONS;
+    if (!listed) continue;
+    for (const deployed of JSON.parse(listed) as Array<{ name: string; credentialsSecret?: string }>) {
+      const credentials = byName.get(deployed.name)?.credentials;
+      if (deployed.credentialsSecret && credentials)
+        add(deployed.credentialsSecret, JSON.stringify(credentials));
+    }
+  }
+  return [...secrets.values()];
+}
+
+/**
+ * jobwatch's functions as they deploy: the bundles from the synthesized assembly, each in its own
+ * Lambda host with the template's environment, talking to the local stack through the real AWS
+ * SDK — DynamoDB to dynalite, Step Functions, EventBridge and Secrets Manager to the local
+ * endpoint server.
+ */
+export async function startBundledFunctions(options: BundledFunctionsOptions): Promise<BundledFunctions> {
+  const deployment = await loadLocalDeployment(options.connections, { tableName: options.tableName });
+  const endpoints = new LocalAwsEndpoints({
+    clock: options.clock,
+    eventBusName: deployment.eventBusName,
+    bus: options.bus,
+    stateMachineArn: stateMachineArn(deployment.stateMachineName),
+    workflows: options.workflows,
+    callbacks: options.callbacks,
+    secrets: secretsFor(deployment.functions, options),
+  });
+  await endpoints.start();
+  const overrides = {
+    ...LOCAL_AWS_ENVIRONMENT,
+    ...endpoints.endpointEnvironment(),
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'ERROR',
+  };
+  const functions = new Map(deployment.functions.map((fn) => [fn.role, fn]));
+  const hosts = new Map<string, LambdaHost>();
+  try {
+    for (const fn of deployment.functions) {
+      hosts.set(
+        fn.role,
+        new LambdaHost({
+          fn: { ...fn, name: fn.logicalId },
+          overrides,
+          clock: options.clock,
+          maxConcurrency: options.maxConcurrency ?? 2,
+        }),
+      );
+    }
+  } catch (error) {
+    await endpoints.close();
+    throw error;
+  }
+  return {
+    functions,
+    hosts,
+    stateMachineName: deployment.stateMachineName,
+    endpoints,
+    handler: (role, type) => {
+      const host = hosts.get(role);
+      if (!host) throw new Error(`The app defines no ${role} function`);
+      return ((event: unknown) => host.invoke(event, type)) as unknown as Handler;
+    },
+    close: async () => {
+      await endpoints.drain();
+      await Promise.allSettled([...hosts.values()].map((host) => host.close()));
+      await endpoints.close();
+    },
+  };
+}
