@@ -180,6 +180,20 @@ export class ApiClient {
     return this.parse(CancelResultSchema, response, 'POST /jobs/{id}/cancel');
   }
 
+  /**
+   * `POST /jobs/{id}/rewatch`: a job whose watch stopped is watched again. `restarted` is false
+   * when it was being watched already (200 instead of 202); a final job is a 409 ApiError.
+   */
+  async rewatch(jobId: string, reason?: string): Promise<{ job: ApiJob; restarted: boolean }> {
+    const response = await this.request('POST', `/jobs/${encodeURIComponent(jobId)}/rewatch`, {
+      body: reason ? { reason } : {},
+    });
+    return {
+      job: this.parse(ApiJobSchema, response, 'POST /jobs/{id}/rewatch'),
+      restarted: response.status === 202,
+    };
+  }
+
   /** `GET /connections`: names and vendors only. */
   async connections(): Promise<ApiConnection[]> {
     const response = await this.request('GET', '/connections');

@@ -5,6 +5,7 @@ import { connectionsCommand } from './commands/connections.js';
 import { getCommand } from './commands/get.js';
 import { historyCommand } from './commands/history.js';
 import { listCommand } from './commands/list.js';
+import { rewatchCommand } from './commands/rewatch.js';
 import { watchCommand } from './commands/watch.js';
 import { type CliContext, type CliIo, createContext, type GlobalOptions } from './context.js';
 import { EXIT_CODES, exitCodeForError } from './exit-codes.js';
@@ -164,6 +165,18 @@ ${EXIT_CODES_HELP}`,
     .action(
       run((context, jobId: string, options: { reason?: string; json?: boolean }) =>
         cancelCommand(context, jobId, options),
+      ),
+    );
+
+  program
+    .command('rewatch')
+    .description('watch a job again whose watch stopped although the job has not ended')
+    .argument('<id>', 'job id')
+    .option('--reason <reason>', 'why, recorded with the job')
+    .option('--json', 'print the job as JSON')
+    .action(
+      run((context, jobId: string, options: { reason?: string; json?: boolean }) =>
+        rewatchCommand(context, jobId, options),
       ),
     );
 

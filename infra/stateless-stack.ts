@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -66,8 +66,9 @@ export class JobwatchStatelessStack extends Stack {
     const api = fn('ApiFunction', 'functions/api.ts', 29);
     const watchRequested = fn('WatchRequestedFunction', 'functions/watch-requested.ts', 30);
     const executionEnded = fn('ExecutionEndedFunction', 'functions/execution-ended.ts', 60);
+    const reconcile = fn('ReconcileFunction', 'functions/reconcile.ts', 120);
 
-    for (const handler of [poll, recordWatchFailure, api, watchRequested, executionEnded]) {
+    for (const handler of [poll, recordWatchFailure, api, watchRequested, executionEnded, reconcile]) {
       handler.bindTable({ table: props.table, accessMode: 'readWrite' });
       cursorSecret.grantRead(handler);
     }
@@ -85,17 +86,32 @@ export class JobwatchStatelessStack extends Stack {
       logRetention,
     });
     const stateMachine = workflow.stateMachine;
-    for (const handler of [api, watchRequested]) {
+    // Starting a watch may find its execution closed and restart it (rewatch); the reconciler
+    // restarts jobs whose execution is gone: all three read their executions' status.
+    const executionsArn = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const handler of [api, watchRequested, reconcile]) {
       handler.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
       stateMachine.grantStartExecution(handler);
+      handler.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsArn] }),
+      );
     }
-    // Task tokens belong to the callers' own state machines, which jobwatch cannot know in advance.
-    poll.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-        resources: ['*'],
-      }),
-    );
+    // Waiters' task tokens belong to the callers' own state machines, which jobwatch cannot know
+    // in advance. Whoever sees a watch end answers them: the poll, the failure recorder, the
+    // execution-ended reaction, and a start that finds the job already ended.
+    for (const handler of [poll, recordWatchFailure, executionEnded, api, watchRequested]) {
+      handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: ['*'],
+        }),
+      );
+    }
 
     // Events in: "Watch Job Requested" on jobwatch's bus starts a watch (idempotently).
     const requestsDlq = this.deadLetterQueue('WatchRequestsDlq');
@@ -122,6 +138,13 @@ export class JobwatchStatelessStack extends Stack {
           retryAttempts: 4,
         }),
       ],
+    });
+
+    // No job may say WATCHING without a live execution for long (a lost start, a lost ending).
+    new events.Rule(this, 'ReconcileSchedule', {
+      description: 'jobwatch: restart watches whose execution is gone',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(reconcile, { retryAttempts: 0 })],
     });
 
     this.api = this.httpApi(api, logRetention, props.jwt);

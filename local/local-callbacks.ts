@@ -11,6 +11,8 @@ export type CallbackOutcome =
  */
 export class LocalCallbacks implements CallbackNotifier {
   private readonly waiting = new Map<string, (outcome: CallbackOutcome) => void>();
+  /** Tokens completed, with the number of attempts to complete them (the first one counted). */
+  private readonly answered = new Map<string, number>();
 
   /** A new token and the promise of its outcome. */
   issue(): { taskToken: string; outcome: Promise<CallbackOutcome> } {
@@ -27,12 +29,26 @@ export class LocalCallbacks implements CallbackNotifier {
     this.settle(taskToken, { status: 'FAILED', error, cause });
   }
 
+  /** Attempts to complete this token: the answer, then any refused one (tests check exactly once). */
+  answers(taskToken: string): number {
+    return this.answered.get(taskToken) ?? 0;
+  }
+
   private settle(taskToken: string, outcome: CallbackOutcome): void {
     const resolve = this.waiting.get(taskToken);
-    // Step Functions answers TaskTimedOut / InvalidToken for a token it does not know.
-    if (!resolve)
-      throw Object.assign(new Error('Task token is invalid or already used'), { name: 'InvalidToken' });
+    if (!resolve) {
+      // As Step Functions: a token already completed is refused with TaskTimedOut ("Provided task
+      // does not exist anymore"), one it never issued with InvalidToken.
+      if (this.answered.has(taskToken)) {
+        this.answered.set(taskToken, (this.answered.get(taskToken) ?? 0) + 1);
+        throw Object.assign(new Error('Task Timed Out: Provided task does not exist anymore'), {
+          name: 'TaskTimedOut',
+        });
+      }
+      throw Object.assign(new Error('Invalid Token'), { name: 'InvalidToken' });
+    }
     this.waiting.delete(taskToken);
+    this.answered.set(taskToken, 1);
     resolve(outcome);
   }
 }

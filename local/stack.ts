@@ -13,6 +13,7 @@ import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../lib/events/job-events.js'
 import { DynamoJobStore } from '../lib/store/dynamo-job-store.js';
 import { adapterFor } from '../lib/vendors/registry.js';
 import type { AdapterLookup, WatchServices } from '../lib/watch/ports.js';
+import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
 import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
 import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.js';
@@ -47,6 +48,12 @@ export interface LocalStackOptions {
     createPollHandler: (services: () => Promise<WatchServices>) => LocalWorkflowHandlers['poll'];
     waitSeconds?: Record<string, number>;
   };
+  /**
+   * The reconciler (restarts jobs that say WATCHING without a live execution): with a
+   * `config.dataDir` it runs at start-up and every 300 clock seconds, as the deployed schedule
+   * does; `everySeconds` turns the periodic run on without a data directory, `false` turns it off.
+   */
+  reconcile?: { everySeconds?: number } | false;
 }
 
 export interface LocalStack {
@@ -177,6 +184,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const apiUrl = await api.start();
 
+  // The deployed app's reconciler schedule. Runs one at a time; close waits for the last one.
+  let reconciling: Promise<void> = Promise.resolve();
+  let resumeBefore: ReconcileResult['resumeBefore'] = {};
+  const runReconciler = (minAgeSeconds: number): Promise<void> => {
+    const ready = services;
+    if (!ready) return reconciling;
+    reconciling = reconciling.then(() =>
+      reconcile(ready, { minAgeSeconds, resumeBefore }).then(
+        (result) => {
+          resumeBefore = result.resumeBefore;
+        },
+        (error: unknown) => logger.error('Reconciler run failed', { error: error as Error }),
+      ),
+    );
+    return reconciling;
+  };
+  const reconcileEvery =
+    options.reconcile === false
+      ? undefined
+      : (options.reconcile?.everySeconds ?? (options.config.dataDir ? 300 : undefined));
+  // At start-up nothing else can be starting a watch on this data: every WATCHING job is due.
+  if (options.config.dataDir && options.reconcile !== false) await runReconciler(0);
+  const reconcileTimer =
+    reconcileEvery === undefined
+      ? undefined
+      : setInterval(() => {
+          if (!closing) void runReconciler(120);
+        }, reconcileEvery * clock.realMsPerSecond);
+  reconcileTimer?.unref();
+
   return {
     apiUrl,
     services,
@@ -188,6 +225,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bundled,
     close: async () => {
       closing = true;
+      clearInterval(reconcileTimer);
+      await reconciling;
       runner.abortAll();
       await api.close();
       await Promise.allSettled([...runner.executions.values()].map((execution) => execution.outcome));

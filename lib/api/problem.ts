@@ -5,6 +5,8 @@ import {
   JobNotFoundError,
   UnknownConnectionError,
 } from '../jobs/errors.js';
+import { TooManyWaitersError } from '../store/store-errors.js';
+import { JobAlreadyFinalError } from '../watch/rewatch.js';
 
 /** An RFC 9457 problem document. `type` is stable per kind of error; clients may switch on it. */
 export interface Problem {
@@ -28,6 +30,8 @@ export const PROBLEM_TYPES = {
   routeNotFound: problemType('route-not-found'),
   methodNotAllowed: problemType('method-not-allowed'),
   idempotencyConflict: problemType('idempotency-conflict'),
+  jobFinal: problemType('job-final'),
+  tooManyWaiters: problemType('too-many-waiters'),
   payloadTooLarge: problemType('payload-too-large'),
   unsupportedMediaType: problemType('unsupported-media-type'),
   unauthorized: problemType('unauthorized'),
@@ -72,6 +76,17 @@ export function problemFor(error: unknown): Problem {
     return {
       type: PROBLEM_TYPES.idempotencyConflict,
       title: 'Idempotency key reused',
+      status: 409,
+      detail: error.message,
+    };
+  }
+  if (error instanceof JobAlreadyFinalError) {
+    return { type: PROBLEM_TYPES.jobFinal, title: 'Job already ended', status: 409, detail: error.message };
+  }
+  if (error instanceof TooManyWaitersError) {
+    return {
+      type: PROBLEM_TYPES.tooManyWaiters,
+      title: 'Too many waiters',
       status: 409,
       detail: error.message,
     };

@@ -78,6 +78,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: { description: 'The job after the cancel', schema: 'Cancel' } },
   },
   {
+    method: 'POST',
+    path: '/jobs/{id}/rewatch',
+    operationId: 'rewatchJob',
+    summary: 'Watch a job again whose watch stopped while the job is not final (409 once final)',
+    handler: routes.rewatchJob,
+    body: routes.RewatchBodySchema,
+    responses: {
+      202: { description: 'Watched again, as a new attempt', schema: 'Job' },
+      200: { description: 'The job is being watched already', schema: 'Job' },
+    },
+  },
+  {
     method: 'GET',
     path: '/connections',
     operationId: 'listConnections',

@@ -9,6 +9,7 @@ import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.
 import { nextPollForJob } from '../polling/job-schedule.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import type { WatchServices } from '../watch/ports.js';
+import { rewatch } from '../watch/rewatch.js';
 import { startWatch } from '../watch/start-watch.js';
 import { HttpProblemError, PROBLEM_TYPES } from './problem.js';
 
@@ -43,6 +44,7 @@ export const PageQuerySchema = z
   .strict();
 
 export const CancelBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
+export const RewatchBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict();
 
 export const startJob: Route = async (services, event) => {
   const body = readJsonBody(event);
@@ -131,6 +133,21 @@ export const cancelJob: Route = async (services, event) => {
     vendorCancelled: result.vendorCancelled,
     message: result.message,
   });
+};
+
+/**
+ * Watches a job again whose watch stopped (or whose execution is gone) while the job is not
+ * final: 202 with the job on its new attempt, 200 when it is being watched already, 409 for a
+ * final job.
+ */
+export const rewatchJob: Route = async (services, event) => {
+  const body = event.body ? readJsonBody(event) : {};
+  const parsed = RewatchBodySchema.safeParse(body ?? {});
+  if (!parsed.success) throw new InvalidInputError(`Invalid rewatch request: ${formatIssues(parsed.error)}`);
+  const { job, restarted } = await rewatch(services, jobIdOf(event), {
+    reason: parsed.data.reason ?? 'Rewatch requested through the API',
+  });
+  return json(restarted ? 202 : 200, toPublicJob(job), { location: `/jobs/${job.jobId}` });
 };
 
 export const listConnections: Route = async (services) =>

@@ -62,7 +62,12 @@ export type Observation = z.infer<typeof ObservationSchema>;
 export const WatchStateSchema = z.object({
   state: z.enum(['WATCHING', 'ENDED', 'STOPPED']),
   reason: z.string().optional(),
+  /** Which watch of the job this is: 1 at the start, one more with every rewatch (absent: 1). */
+  attempt: z.number().int().positive().optional(),
+  /** Why and when the previous attempt stopped, kept after a rewatch. */
+  lastStop: z.object({ reason: z.string(), at: IsoTimestamp }).optional(),
 });
+export type WatchState = z.infer<typeof WatchStateSchema>;
 
 /** The latest snapshot of a job, as stored and as the API returns it. */
 export const JobSchema = z.object({

@@ -103,20 +103,25 @@ export function applyOwnVerdict(
     ...job,
     status: verdict.status,
     message: verdict.message,
-    watch: verdict.watchReason ? { state: 'STOPPED' as const, reason: verdict.watchReason } : job.watch,
+    watch: verdict.watchReason
+      ? { ...job.watch, state: 'STOPPED' as const, reason: verdict.watchReason }
+      : job.watch,
   });
   return finishTransition(job, candidate, at, false);
 }
 
 /**
  * Records that jobwatch stopped watching a job that is not final (the watch broke down, or its
- * execution was stopped). The status stays as the vendor last reported it.
+ * execution was stopped). The status stays as the vendor last reported it; the watch keeps its
+ * attempt, and a job never polled says why it will not be rather than "waiting".
  */
 export function applyWatchStopped(job: Job, reason: string, at: Date): TransitionResult {
   if (isFinal(job.status)) return { job, changed: false };
+  const neverPolled = job.observedAt === undefined && job.status === 'UNKNOWN' && !job.rawStatus;
   const candidate: Job = {
     ...job,
-    watch: { state: 'STOPPED', reason },
+    ...(neverPolled ? { message: `Not polled: ${reason}` } : {}),
+    watch: { ...job.watch, state: 'STOPPED', reason },
     watchIssue: { kind: 'internal', message: reason, since: job.watchIssue?.since ?? at.toISOString() },
   };
   return finishTransition(job, candidate, at, false);
@@ -140,7 +145,7 @@ function finishTransition(previous: Job, candidate: Job, at: Date, observed: boo
   if (isFinal(next.status)) {
     next.finishedAt = at.toISOString();
     // A final job is no longer watched; say so rather than leave a stale WATCHING behind.
-    if (next.watch?.state === 'WATCHING') next.watch = { state: 'ENDED' };
+    if (next.watch?.state === 'WATCHING') next.watch = { ...next.watch, state: 'ENDED' };
   }
   return { job: withoutUndefined(next), changed: true };
 }

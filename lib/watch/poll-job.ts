@@ -35,6 +35,7 @@ import { ContinueAsNewError, JobEndedError } from '../workflow/workflow-errors.j
 import { adapterContextFor, watchedJob } from './adapter-context.js';
 import type { WatchServices } from './ports.js';
 import { registerWatch } from './start-watch.js';
+import { answerWaiters } from './waiters.js';
 
 /**
  * Thrown by the poll function to ask the state machine for another poll after `delaySeconds`.
@@ -236,8 +237,10 @@ function historyBudgetSpent(input: ExecutionInput, executionStartTime: string, n
 }
 
 /**
- * The final answer to the state machine, after resuming a task-token caller if there is one:
- * the snapshot when the job SUCCEEDED, else a {@link JobEndedError} named after the ending.
+ * The final answer to the state machine, after answering the job's waiters (task tokens): the
+ * snapshot when the job SUCCEEDED, else a {@link JobEndedError} named after the ending. A waiter
+ * that could not be answered for now makes this poll fail, so the task's retry answers it (the
+ * job is final, so the retry comes straight back here); waiters already answered are not again.
  */
 async function finish(services: WatchServices, input: ExecutionInput, job: Job): Promise<PollResult> {
   const errorName =
@@ -246,16 +249,10 @@ async function finish(services: WatchServices, input: ExecutionInput, job: Job):
       : (JOB_ERROR_NAMES[job.status as keyof typeof JOB_ERROR_NAMES] ?? JOB_ERROR_NAMES.FAILED);
   const cause = errorName ? describeEnding(job) : null;
   const publicJob = toPublicJob(job);
-  const taskToken = input.callback?.taskToken;
-  if (taskToken) {
-    try {
-      if (errorName) await services.callbacks.fail(taskToken, errorName, cause ?? '');
-      else await services.callbacks.succeed(taskToken, publicJob);
-    } catch (error) {
-      // The caller may have timed out or been stopped; that must not fail the watch itself.
-      services.logger.warn('Could not resume the caller', { jobId: job.jobId, error: describeError(error) });
-    }
-  }
+  // An execution started before waiters lived on the job carries its caller's token in its input.
+  const legacyToken = input.callback?.taskToken;
+  if (legacyToken) await services.store.addWaiter(job.jobId, legacyToken);
+  await answerWaiters(services, job);
   if (errorName) throw new JobEndedError(errorName, cause ?? errorName);
   return publicJob;
 }

@@ -2,11 +2,13 @@ import { JobNotFoundError } from '../jobs/errors.js';
 import { applyWatchStopped } from '../jobs/transitions.js';
 import type { WatchFailureEvent } from '../workflow/poll-contract.js';
 import type { WatchServices } from './ports.js';
+import { answerWaiters } from './waiters.js';
 
 /**
  * Records on the job that its watch broke down (the poll task kept failing for reasons that are
- * not the vendor's), so the API shows why the job stopped moving. The job's status is left as
- * the vendor last reported it: a broken watch is not a failed job.
+ * not the vendor's), so the API shows why the job stopped moving, and answers its waiters with
+ * `WatchFailed` and that cause. The job's status is left as the vendor last reported it: a
+ * broken watch is not a failed job, and it can be watched again (rewatch).
  */
 export async function recordWatchFailure(services: WatchServices, event: WatchFailureEvent): Promise<void> {
   const jobId = event.input.jobId;
@@ -14,12 +16,16 @@ export async function recordWatchFailure(services: WatchServices, event: WatchFa
   const message = `Watch stopped: ${event.failure.Error}${cause ? `: ${cause.slice(0, 500)}` : ''}`;
   services.logger.error('Watch failed', { jobId, error: event.failure.Error });
   if (!jobId) return;
+  let job: Awaited<ReturnType<typeof services.store.update>>['job'];
   try {
-    await services.store.update(jobId, (current) => applyWatchStopped(current, message, services.now()));
+    ({ job } = await services.store.update(jobId, (current) =>
+      applyWatchStopped(current, message, services.now()),
+    ));
   } catch (error) {
     if (error instanceof JobNotFoundError) return;
     throw error;
   }
+  await answerWaiters(services, job);
 }
 
 /** A Lambda error's cause is `{"errorMessage", "errorType", ...}` as JSON; other causes are text. */

@@ -2,10 +2,14 @@ import { formatIssues } from '../config/connection-registry.js';
 import { IdempotencyConflictError, InvalidInputError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
+import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
 import { parseReference } from './adapter-context.js';
 import { resolveDeadline } from './duration.js';
+import { rootExecutionName } from './execution-names.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
 import type { WatchServices } from './ports.js';
+import { JobAlreadyFinalError, rewatch } from './rewatch.js';
+import { answerFor, answerWaiters } from './waiters.js';
 import { type WatchRequest, WatchRequestSchema } from './watch-request.js';
 
 export interface StartWatchResult {
@@ -20,24 +24,53 @@ export const DEFAULT_DEADLINE_SECONDS = 7 * 86_400;
 /**
  * Starts watching a vendor job, idempotently: the job id is derived from the connection and the
  * reference (or the caller's idempotency key), the job is created only if absent, and the
- * execution is named after the job, so a repeated or concurrent start yields one job and one
- * execution. A key reused for a different request is refused.
+ * execution is named after the job's attempt, so a repeated or concurrent start yields one job
+ * and one execution. A key reused for a different request is refused. A job whose watch stopped
+ * (or whose execution closed while it was not final) is watched again as a new attempt.
+ *
+ * A task token (`callback`) joins the job's waiters, whichever start brings it; a job that has
+ * already ended answers it at once.
  *
  * @example
  * const { job, created } = await startWatch(services, { connection: 'avid', job: { commandId: 'c1' } });
  */
 export async function startWatch(services: WatchServices, request: unknown): Promise<StartWatchResult> {
-  const { job, created, callback } = await registerWatch(services, request);
+  const { job: registered, created, callback } = await registerWatch(services, request);
+  const taskToken = callback?.taskToken;
+  // The waiter first: an execution that ends at once then finds it.
+  if (taskToken) await services.store.addWaiter(registered.jobId, taskToken);
   // Start even when the job existed: a crash between createJob and start would otherwise leave
   // a job nobody watches. The execution name makes this a no-op when it is already running.
-  if (!isFinal(job.status)) {
-    await services.workflows.start({
-      name: job.jobId,
-      input: { jobId: job.jobId, continuation: 0, callback: callback ?? null },
-    });
+  let job = isFinal(registered.status) ? registered : await ensureWatched(services, registered);
+  if (taskToken) {
+    // Read after adding: if the ending was stored before this read, its writer may have missed
+    // the new waiter, so answer here; if after, that writer sees it. A token answered by both is
+    // refused the second time by Step Functions, so its caller hears once.
+    job = (await services.store.getJob(job.jobId)) ?? job;
+    if (answerFor(job)) await answerWaiters(services, job);
   }
   services.logger.info('Watch started', { jobId: job.jobId, connection: job.connection, created });
   return { job, created };
+}
+
+/** Makes sure a job that is not final has a live execution: started, or a new attempt. */
+async function ensureWatched(services: WatchServices, job: Job): Promise<Job> {
+  try {
+    if (job.watch?.state === 'STOPPED') return (await rewatch(services, job.jobId)).job;
+    const name = rootExecutionName(job);
+    try {
+      await services.workflows.start({ name, input: { jobId: job.jobId, continuation: 0 } });
+      return job;
+    } catch (error) {
+      // The name is taken by a closed execution: that attempt is over, the job is not.
+      if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
+      return (await rewatch(services, job.jobId, { closedExecution: name })).job;
+    }
+  } catch (error) {
+    // It ended meanwhile: final states are sticky, and a start of an ended job is no error.
+    if (error instanceof JobAlreadyFinalError) return error.job;
+    throw error;
+  }
 }
 
 /**

@@ -27,6 +27,11 @@ function synthesize(extra: Record<string, unknown> = {}) {
   return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
 }
 
+/** The logical id of a function resource's role. */
+function roleOf(resource: { Properties?: { Role?: unknown } } | undefined): string | undefined {
+  return (resource?.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
+}
+
 describe('the CDK app', () => {
   let templates: ReturnType<typeof synthesize>;
   beforeAll(() => {
@@ -129,6 +134,55 @@ describe('the CDK app', () => {
       EventPattern: { source: ['jobwatch.requests'], 'detail-type': ['Watch Job Requested'] },
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
     });
+  });
+
+  it('runs the reconciler every 5 minutes, allowed to describe and start only this state machine’s executions', () => {
+    const { stateless } = templates;
+    const functions = stateless.findResources('AWS::Lambda::Function', {
+      Properties: { Description: 'jobwatch ReconcileFunction' },
+    });
+    const [reconcileId] = Object.keys(functions);
+    expect(reconcileId).toBeDefined();
+
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] } })],
+    });
+    const role = roleOf(functions[reconcileId as string]);
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(`"${role}"`),
+    );
+    const statements = policies.flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
+    const describe = statements.find((statement) => statement.Action === 'states:DescribeExecution');
+    expect(JSON.stringify(describe?.Resource)).toContain(':execution:jobwatch-test-watch:*');
+    expect(statements.some((statement) => statement.Action === 'states:StartExecution')).toBe(true);
+    const actions = JSON.stringify(statements.map((statement) => statement.Action));
+    expect(actions).not.toContain('states:*');
+    expect(actions).not.toContain('states:SendTask');
+    expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets every function that sees a watch end answer its waiters’ task tokens', () => {
+    const { stateless } = templates;
+    const roleOfFunction = (name: string) => {
+      const [fn] = Object.values(
+        stateless.findResources('AWS::Lambda::Function', { Properties: { Description: `jobwatch ${name}` } }),
+      );
+      return roleOf(fn);
+    };
+    const policies = Object.values(stateless.findResources('AWS::IAM::Policy'));
+    for (const name of [
+      'PollFunction',
+      'RecordWatchFailureFunction',
+      'ExecutionEndedFunction',
+      'ApiFunction',
+    ]) {
+      const role = roleOfFunction(name);
+      const mine = policies.filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`));
+      expect(JSON.stringify(mine), name).toContain('states:SendTaskFailure');
+    }
   });
 
   it('creates a secret per connection and refuses inline credentials', () => {

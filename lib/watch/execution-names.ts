@@ -1,0 +1,43 @@
+import type { Job } from '../jobs/job.js';
+
+/**
+ * How a watch's executions are named. Step Functions keeps a name for 90 days after its execution
+ * closed, so every restart of a watch (an *attempt*) needs a name of its own:
+ * attempt 1 is `<jobId>`, attempt n is `<jobId>-r<n>`; continuations of an attempt add `-c<k>`.
+ */
+
+/** The attempt a job's watch is on (1 when it never restarted). */
+export function attemptOf(job: Pick<Job, 'watch'>): number {
+  return job.watch?.attempt ?? 1;
+}
+
+/**
+ * The name of the first execution of an attempt.
+ *
+ * @example rootExecutionName({ jobId: 'jw-1f', watch: { state: 'WATCHING', attempt: 3 } }) // 'jw-1f-r3'
+ */
+export function rootExecutionName(job: Pick<Job, 'jobId' | 'watch'>, attempt = attemptOf(job)): string {
+  return attempt <= 1 ? job.jobId : `${job.jobId}-r${attempt}`;
+}
+
+const SUFFIXES = /(?:-r(\d+))?(?:-c\d+)*$/;
+
+/**
+ * The job id in an execution name, its restart and continuation suffixes dropped.
+ *
+ * @example jobIdOfExecutionName('jw-1f-r2-c4') // 'jw-1f'
+ */
+export function jobIdOfExecutionName(name: string): string | undefined {
+  const jobId = name.replace(SUFFIXES, '');
+  return jobId.length > 0 ? jobId : undefined;
+}
+
+/**
+ * The attempt an execution name belongs to.
+ *
+ * @example attemptOfExecutionName('jw-1f-c2') // 1
+ */
+export function attemptOfExecutionName(name: string): number {
+  const attempt = SUFFIXES.exec(name)?.[1];
+  return attempt ? Number(attempt) : 1;
+}

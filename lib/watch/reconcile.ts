@@ -1,0 +1,103 @@
+import { describeError } from '../jobs/errors.js';
+import type { Job } from '../jobs/job.js';
+import { isFinal, JOB_STATUSES, type JobStatus } from '../jobs/job-status.js';
+import { rootExecutionName } from './execution-names.js';
+import type { WatchServices } from './ports.js';
+import { JobAlreadyFinalError, rewatch } from './rewatch.js';
+
+/** The statuses a watched job can be in; the reconciler reads each through the by-status index. */
+export const WATCHABLE_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((status) => !isFinal(status));
+
+export interface ReconcileOptions {
+  /** Jobs changed more recently than this are left alone: their start may still be in flight. Default 120. */
+  minAgeSeconds?: number;
+  /** Jobs per listing page (1–100). Default 50. */
+  pageSize?: number;
+  /** Jobs one run examines at most (shared out per status); the rest wait for the next run. Default 500. */
+  maxJobs?: number;
+  /**
+   * Where the previous run stopped, per status (an `updatedAt` bound): listings are newest first,
+   * and orphans change no more, so a capped run must go on from there rather than start over.
+   */
+  resumeBefore?: Partial<Record<JobStatus, string>>;
+}
+
+export interface ReconcileResult {
+  checked: number;
+  /** Job ids whose watch was restarted (or whose never-started execution was started). */
+  restarted: string[];
+  /** Job ids that could not be reconciled this time (logged; the next run tries again). */
+  failed: string[];
+  /** Pass back as `resumeBefore` to the next run: where this one stopped, per status. */
+  resumeBefore: Partial<Record<JobStatus, string>>;
+}
+
+/**
+ * Finds jobs that say WATCHING without a live execution (the start crashed, the execution was
+ * lost, the ending was never recorded) and watches them again, so no job is orphaned. Bounded:
+ * pages through the by-status index (never a scan), examines at most `maxJobs`, skips jobs changed
+ * in the last `minAgeSeconds`. Jobs whose watch STOPPED for a reason are left to an operator's
+ * rewatch: restarting a broken configuration every few minutes would only repeat the failure.
+ *
+ * @example const { restarted } = await reconcile(services, { minAgeSeconds: 120 });
+ */
+export async function reconcile(
+  services: WatchServices,
+  options: ReconcileOptions = {},
+): Promise<ReconcileResult> {
+  const describe = services.workflows.describe?.bind(services.workflows);
+  if (!describe) throw new Error('The workflow port cannot describe executions: nothing to reconcile with');
+  const now = services.now().getTime();
+  const horizon = new Date(now - (options.minAgeSeconds ?? 120) * 1000).toISOString();
+  const pageSize = options.pageSize ?? 50;
+  // Shared out per status, so a crowded status cannot starve the others run after run.
+  const perStatus = Math.max(1, Math.ceil((options.maxJobs ?? 500) / WATCHABLE_STATUSES.length));
+  const result: ReconcileResult = { checked: 0, restarted: [], failed: [], resumeBefore: {} };
+
+  for (const status of WATCHABLE_STATUSES) {
+    const resume = options.resumeBefore?.[status];
+    const until = resume && resume < horizon ? resume : horizon;
+    let cursor: string | undefined;
+    let last: Job | undefined;
+    let budget = perStatus;
+    do {
+      if (budget <= 0) break;
+      const page = await services.store.listJobs({
+        statuses: [status],
+        updatedUntil: until,
+        limit: Math.min(pageSize, budget),
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const job of page.items) {
+        budget -= 1;
+        result.checked += 1;
+        last = job;
+        if (job.watch?.state !== undefined && job.watch.state !== 'WATCHING') continue;
+        try {
+          const execution = await describe(rootExecutionName(job));
+          if (execution === 'RUNNING') continue;
+          const { restarted } = await rewatch(services, job.jobId, {
+            reason: `Reconciler: execution ${rootExecutionName(job)} ${execution ? `ended ${execution}` : 'never started'} while the job said WATCHING`,
+          });
+          if (restarted) result.restarted.push(job.jobId);
+        } catch (error) {
+          if (error instanceof JobAlreadyFinalError) continue;
+          result.failed.push(job.jobId);
+          services.logger.error('Could not reconcile a job', {
+            jobId: job.jobId,
+            error: describeError(error),
+          });
+        }
+      }
+      cursor = page.next;
+    } while (cursor);
+    // Capped in the middle of this status: the next run starts where this one stopped.
+    if (cursor && last) result.resumeBefore[status] = last.updatedAt;
+  }
+  services.logger.info('Reconciled watches', {
+    checked: result.checked,
+    restarted: result.restarted.length,
+    failed: result.failed.length,
+  });
+  return result;
+}
