@@ -10,6 +10,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Connection } from '../lib/config/connections.js';
+import {
+  API_FUNCTION_TIMEOUT_SECONDS,
+  API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
+  POLL_FUNCTION_TIMEOUT_SECONDS,
+} from '../lib/config/time-budgets.js';
 import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../lib/events/job-events.js';
 import { JobwatchFunction } from './constructs/jobwatch-function.js';
 import { WatchWorkflow } from './constructs/watch-workflow.js';
@@ -61,9 +66,15 @@ export class JobwatchStatelessStack extends Stack {
         logRetention,
         description: `jobwatch ${name}`,
       });
-    const poll = fn('PollFunction', 'functions/poll.ts', 60);
+    // Timeouts that vendor calls must fit in come from their budgets (lib/config/time-budgets.ts).
+    if (API_FUNCTION_TIMEOUT_SECONDS >= API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS) {
+      throw new Error(
+        `The API function's timeout (${API_FUNCTION_TIMEOUT_SECONDS} s) must stay below API Gateway's ${API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS} s`,
+      );
+    }
+    const poll = fn('PollFunction', 'functions/poll.ts', POLL_FUNCTION_TIMEOUT_SECONDS);
     const recordWatchFailure = fn('RecordWatchFailureFunction', 'functions/record-watch-failure.ts', 30);
-    const api = fn('ApiFunction', 'functions/api.ts', 29);
+    const api = fn('ApiFunction', 'functions/api.ts', API_FUNCTION_TIMEOUT_SECONDS);
     const watchRequested = fn('WatchRequestedFunction', 'functions/watch-requested.ts', 30);
     const executionEnded = fn('ExecutionEndedFunction', 'functions/execution-ended.ts', 60);
     const reconcile = fn('ReconcileFunction', 'functions/reconcile.ts', 120);

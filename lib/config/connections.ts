@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VendorNameSchema } from '../jobs/job.js';
+import { POLL_VENDOR_BUDGET_MS } from './time-budgets.js';
 
 /**
  * Polling bounds an operator sets per connection (and a caller may narrow per job, within them).
@@ -39,10 +40,23 @@ export const ConnectionSchema = z
     /** Vendor-specific settings, validated by the vendor's adapter. */
     options: z.record(z.string(), z.unknown()).default({}),
     polling: PollingSettingsSchema.optional(),
-    /** Per-request timeout for this vendor, milliseconds. */
-    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+    /**
+     * Per-request timeout for this vendor, milliseconds. At most one poll's whole vendor budget
+     * (POLL_VENDOR_BUDGET_MS): a poll's requests share that budget, so a longer one could never
+     * be waited for. Refused rather than clamped, so the operator learns what they will get.
+     */
+    timeoutMs: z.number().int().min(100).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((connection, context) => {
+    if (connection.timeoutMs !== undefined && connection.timeoutMs > POLL_VENDOR_BUDGET_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['timeoutMs'],
+        message: `connection "${connection.name}": timeoutMs ${connection.timeoutMs} is more than the ${POLL_VENDOR_BUDGET_MS} ms all requests of one poll may take together; set at most ${POLL_VENDOR_BUDGET_MS}`,
+      });
+    }
+  });
 export type Connection = z.infer<typeof ConnectionSchema>;
 export type ConnectionInput = z.input<typeof ConnectionSchema>;
 

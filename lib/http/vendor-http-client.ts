@@ -37,7 +37,22 @@ export interface VendorHttpClientOptions {
   timeoutMs?: number;
   maxBytes?: number;
   fetch?: typeof fetch;
+  /**
+   * A time budget for everything this client sends, starting when it is built (one client per
+   * adapter call: a poll, a cancel). Each request waits at most what is left of it; a request
+   * with less than {@link MIN_REQUEST_MS} left is not sent.
+   */
+  budget?: VendorTimeBudget;
 }
+
+export interface VendorTimeBudget {
+  /** What the budget is for, as messages name it: "poll", "cancel". */
+  name: string;
+  ms: number;
+}
+
+/** Less than this left of a budget is no time to send a request in (the smallest `timeoutMs`). */
+export const MIN_REQUEST_MS = 100;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Status payloads are small; a vendor answering megabytes is broken, not busy. */
@@ -61,11 +76,23 @@ export class VendorHttpClient {
   readonly baseUrl: URL;
   private readonly options: VendorHttpClientOptions;
   private readonly fetchImpl: typeof fetch;
+  private readonly budget: { name: string; ms: number; deadline: number; signal: AbortSignal } | undefined;
+  private sent = 0;
 
   constructor(options: VendorHttpClientOptions) {
     this.options = options;
     this.baseUrl = normalizeBase(options.baseUrl);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    if (options.budget) {
+      const { name, ms } = options.budget;
+      // Monotonic: a wall-clock step must not lengthen or cut a budget.
+      this.budget = { name, ms, deadline: performance.now() + ms, signal: AbortSignal.timeout(ms) };
+    }
+  }
+
+  /** Requests sent so far (a request not sent for want of budget does not count). */
+  get requestsSent(): number {
+    return this.sent;
   }
 
   /** Resolves a path or URL, refusing anything outside the connection's base URL. */
@@ -84,8 +111,28 @@ export class VendorHttpClient {
       connection: this.options.connection,
       request: `${method} ${describeUrl(url)}`,
     };
-    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const ownTimeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const budget = this.budget;
+    const budgetLeft = budget ? budget.deadline - performance.now() : Number.POSITIVE_INFINITY;
+    if (budget && (budget.signal.aborted || budgetLeft < MIN_REQUEST_MS)) {
+      // Fail fast: the caller's Lambda would otherwise run out mid-request. A transport error,
+      // so the poll is recorded as watch trouble and tried again, never a job failure.
+      throw new VendorTransportError(
+        this.clean(`${context.request} not sent: ${this.budgetSpent(budget)}`),
+        context,
+      );
+    }
+    // The request waits min(its own timeout, what is left of the budget).
+    const signal = budget
+      ? AbortSignal.any([AbortSignal.timeout(ownTimeoutMs), budget.signal])
+      : AbortSignal.timeout(ownTimeoutMs);
+    // Which one ran out, for the message: the request's own timeout or the budget.
+    const timedOut = (what: string) =>
+      budget?.signal.aborted
+        ? `${what} within the ${Math.floor(budgetLeft)} ms left; ${this.budgetSpent(budget)}`
+        : `${what} within ${ownTimeoutMs} ms`;
+    this.sent += 1;
 
     let response: Response;
     try {
@@ -94,16 +141,16 @@ export class VendorHttpClient {
         headers: request.headers,
         body: request.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
     } catch (error) {
-      const reason = isTimeout(error) ? `no answer within ${timeoutMs} ms` : describeCause(error);
+      const reason = isTimeout(error) ? timedOut('no answer') : describeCause(error);
       throw new VendorTransportError(this.clean(`${context.request} failed: ${reason}`), context, {
         cause: error,
       });
     }
 
-    const text = await this.readBody(response, maxBytes, context, timeoutMs);
+    const text = await this.readBody(response, maxBytes, context, timedOut);
     const excerpt = this.clean(text.slice(0, EXCERPT_LENGTH));
     const answered: VendorCallContext = { ...context, statusCode: response.status, bodyExcerpt: excerpt };
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
@@ -166,6 +213,11 @@ export class VendorHttpClient {
     );
   }
 
+  private budgetSpent(budget: { name: string; ms: number }): string {
+    const count = this.sent === 1 ? '1 request' : `${this.sent} requests`;
+    return `${budget.name} time budget of ${budget.ms / 1000} s spent after ${count}`;
+  }
+
   /** Redacts this connection's secrets from a text. */
   clean(text: string): string {
     return redact(text, this.options.secrets ?? []);
@@ -175,7 +227,7 @@ export class VendorHttpClient {
     response: Response,
     maxBytes: number,
     context: VendorCallContext,
-    timeoutMs: number,
+    timedOut: (what: string) => string,
   ): Promise<string> {
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {
@@ -205,7 +257,7 @@ export class VendorHttpClient {
       }
     } catch (error) {
       if (error instanceof VendorProtocolError) throw error;
-      const reason = isTimeout(error) ? `body not received within ${timeoutMs} ms` : describeCause(error);
+      const reason = isTimeout(error) ? timedOut('body not received') : describeCause(error);
       throw new VendorTransportError(this.clean(`${context.request} broke off: ${reason}`), context, {
         cause: error,
       });

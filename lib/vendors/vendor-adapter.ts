@@ -12,7 +12,11 @@ export interface AdapterContext<Options = unknown> {
   /** The connection's `options`, parsed by the adapter's own schema. */
   options: Options;
   credentials: Credentials;
-  /** Bound to the connection: base-URL guard, timeouts, size limit, secret redaction. */
+  /**
+   * Bound to the connection: base-URL guard, timeouts, size limit, secret redaction — and one
+   * time budget shared by every request of this call (a poll, a cancel): once it is spent,
+   * further requests fail at once with a VendorTransportError, so ask for the least first.
+   */
   http: VendorHttpClient;
   now(): Date;
 }

@@ -1,17 +1,30 @@
 import type { Connection } from '../config/connections.js';
+import { POLL_VENDOR_BUDGET_MS } from '../config/time-budgets.js';
 import { VendorHttpClient } from '../http/vendor-http-client.js';
 import { ConfigurationError, InvalidInputError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import type { AdapterContext, AnyVendorAdapter, WatchedJob } from '../vendors/vendor-adapter.js';
 import type { WatchServices } from './ports.js';
 
+export interface AdapterCallOptions {
+  /**
+   * What all vendor requests of this adapter call may take together, ms (default: one poll's,
+   * {@link POLL_VENDOR_BUDGET_MS}); it starts when the context is built. Build one context per call.
+   */
+  budgetMs?: number;
+  /** What the budget is for, as error messages name it (default "poll"). */
+  budgetName?: string;
+}
+
 /**
  * Everything needed to call one connection's adapter: the adapter, its parsed options, the
- * credentials, and an HTTP client that knows which values to redact.
+ * credentials, and an HTTP client that knows which values to redact and how long the call may
+ * spend on the vendor (`lib/config/time-budgets.ts` says why so long and no longer).
  */
 export async function adapterContextFor(
   services: WatchServices,
   connection: Connection,
+  call: AdapterCallOptions = {},
 ): Promise<{ adapter: AnyVendorAdapter; context: AdapterContext }> {
   const adapter = services.adapters(connection.vendor);
   const options = adapter.optionsSchema.safeParse(connection.options ?? {});
@@ -34,6 +47,7 @@ export async function adapterContextFor(
     baseUrl: connection.baseUrl,
     secrets: adapter.secretValues?.(credentials) ?? Object.values(credentials),
     timeoutMs: connection.timeoutMs,
+    budget: { name: call.budgetName ?? 'poll', ms: call.budgetMs ?? POLL_VENDOR_BUDGET_MS },
   });
   return {
     adapter,

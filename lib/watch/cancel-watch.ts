@@ -1,3 +1,4 @@
+import { API_VENDOR_BUDGET_MS } from '../config/time-budgets.js';
 import { DETAIL_TYPES, jobEvent } from '../events/job-events.js';
 import { describeError, JobNotFoundError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
@@ -33,7 +34,12 @@ export async function cancelWatch(
   }
 
   const connection = services.connections.get(job.connection);
-  const { adapter, context } = await adapterContextFor(services, connection);
+  // The API waits on this (and API Gateway gives up at 29 s): the vendor gets the API budget,
+  // not a poll's. Past it the vendor "could not be asked" and the job is still recorded below.
+  const { adapter, context } = await adapterContextFor(services, connection, {
+    budgetMs: API_VENDOR_BUDGET_MS,
+    budgetName: 'cancel',
+  });
   let vendorCancelled = false;
   let vendorMessage: string;
   if (!adapter.cancel) {

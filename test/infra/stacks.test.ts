@@ -7,6 +7,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import { loadWatchDefinition } from '../../infra/local-definition.js';
+import {
+  API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
+  API_MARGIN_MS,
+  API_VENDOR_BUDGET_MS,
+  POLL_MARGIN_MS,
+  POLL_VENDOR_BUDGET_MS,
+} from '../../lib/config/time-budgets.js';
 import { INDEXES } from '../../lib/store/table-design.js';
 
 const run = promisify(execFile);
@@ -98,6 +105,26 @@ describe('the CDK app', () => {
     expect(definition).toContain('ErrorPath');
     expect(definition).toContain('states:startExecution.sync:2');
     expect(definition).not.toContain('"ErrorEquals\\":[\\"States.TaskFailed\\"],\\"IntervalSeconds');
+  });
+
+  it('gives the poll function time for a whole poll budget and answers API calls before API Gateway’s 29 s', () => {
+    const { stateless } = templates;
+    const timeoutOf = (name: string) => {
+      const found = Object.values(
+        stateless.findResources('AWS::Lambda::Function', { Properties: { Description: `jobwatch ${name}` } }),
+      );
+      expect(found).toHaveLength(1);
+      return found[0]?.Properties.Timeout as number;
+    };
+
+    const poll = timeoutOf('PollFunction');
+    const api = timeoutOf('ApiFunction');
+
+    // 45 s of vendor requests + 15 s for the store, events, credentials: 60 s.
+    expect(poll * 1000).toBeGreaterThanOrEqual(POLL_VENDOR_BUDGET_MS + POLL_MARGIN_MS);
+    expect(api * 1000).toBeGreaterThanOrEqual(API_VENDOR_BUDGET_MS + API_MARGIN_MS);
+    expect(api).toBeLessThan(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS);
+    expect(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS).toBe(29);
   });
 
   it('puts IAM authorization on every API method', () => {
