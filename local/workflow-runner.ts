@@ -84,6 +84,18 @@ export interface LocalWorkflowRunnerOptions {
   injectFault?: (state: string, execution: LocalExecution) => Error | undefined;
 }
 
+/**
+ * A failed intrinsic function (`States.StringToJson` on text that is not JSON) is States.Runtime
+ * in Step Functions: no Retry or Catch handles it and the execution fails. aws-local-stepfunctions
+ * lets the SyntaxError from its JSON.parse be caught like any task error, which hid a definition
+ * whose Catch parsed a cause that was not JSON. It reads these two flags off the error; the
+ * handlers' own errors never reach it as SyntaxErrors (asLambda rewraps them).
+ */
+Object.defineProperties(SyntaxError.prototype, {
+  isCatchable: { value: false, configurable: true },
+  isRetryable: { value: false, configurable: true },
+});
+
 /** Step Functions' limit on a state's input or output, and on an execution's input. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
@@ -352,7 +364,8 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       (error: unknown): ExecutionOutcome => {
         if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
         const cause = (error as { cause?: { name?: string; message?: string } }).cause;
-        return { status: 'FAILED', error: cause?.name ?? 'Error', cause: cause?.message ?? String(error) };
+        const name = cause instanceof SyntaxError ? 'States.Runtime' : (cause?.name ?? 'Error');
+        return { status: 'FAILED', error: name, cause: cause?.message ?? String(error) };
       },
     );
     void execution.outcome.then(async (outcome) => {

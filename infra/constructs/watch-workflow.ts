@@ -6,7 +6,6 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
   CONTINUE_AS_NEW_ERROR,
-  EXECUTION_ALREADY_EXISTS_ERRORS,
   JOB_ERROR_NAMES,
   LAMBDA_TRANSIENT_ERRORS,
   MAX_POLL_ATTEMPTS,
@@ -35,7 +34,7 @@ export const WORKFLOW_STATES = {
   readContinuation: 'ReadContinuation',
   readContinuationRequest: 'ReadContinuationRequest',
   continueAsNew: 'ContinueAsNew',
-  readContinuationFailure: 'ReadContinuationFailure',
+  carryStartFailure: 'CarryStartFailure',
   continuationDidNotSucceed: 'ContinuationDidNotSucceed',
   describeContinuation: 'DescribeContinuation',
   continuationStillRunning: 'ContinuationStillRunning',
@@ -169,8 +168,8 @@ export class WatchWorkflow extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
 
-    // The name is taken with other input: the watch already continued there. Follow that
-    // execution to its end instead of starting another.
+    // The continuation by name: still running (the name was taken — the watch already continued
+    // there), ended, or never started. Followed to its end instead of starting another.
     const executionArnPrefix = Stack.of(this).formatArn({
       service: 'states',
       resource: 'execution',
@@ -236,18 +235,11 @@ export class WatchWorkflow extends Construct {
           }),
         ),
     );
-    continueAsNew.addCatch(describeContinuation, {
-      errors: [...EXECUTION_ALREADY_EXISTS_ERRORS],
-      resultPath: '$.failure',
-    });
-    // The continuation ran and failed (the job did not succeed, or its watch broke): `.sync:2`
-    // reports that as States.TaskFailed with the child's DescribeExecution result as the cause.
-    continueAsNew.addCatch(
-      new sfn.Pass(this, WORKFLOW_STATES.readContinuationFailure, {
-        parameters: { 'child.$': 'States.StringToJson($.failure.Cause)' },
-      }).next(continuationFailed),
-      { errors: [sfn.Errors.TASKS_FAILED], resultPath: '$.failure' },
-    );
+    // Whatever ended the start — the continuation ran and failed (`.sync:2` reports that as
+    // States.TaskFailed, which also matches every other task error), its name was taken, or the
+    // start itself failed for good — the continuation is looked up by name rather than by
+    // parsing a cause whose shape depends on which of these it was.
+    continueAsNew.addCatch(describeContinuation, { errors: [sfn.Errors.ALL], resultPath: '$.startFailure' });
 
     const recordWatchFailure = new tasks.LambdaInvoke(this, WORKFLOW_STATES.recordWatchFailure, {
       lambdaFunction: props.recordWatchFailureFunction,
@@ -273,8 +265,15 @@ export class WatchWorkflow extends Construct {
     });
     // The failure lands beside the original input, so the recorder knows which job it was.
     poll.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
-    // Starting the continuation failed for good (its input refused, the machine gone): recorded.
-    continueAsNew.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    // No continuation by that name: starting it failed for good (its input refused, the machine
+    // gone). Recorded on the job with the start's own error.
+    describeContinuation.addCatch(
+      new sfn.Pass(this, WORKFLOW_STATES.carryStartFailure, {
+        inputPath: '$.startFailure',
+        resultPath: '$.failure',
+      }).next(recordWatchFailure),
+      { errors: [sfn.Errors.ALL], resultPath: '$.describeFailure' },
+    );
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

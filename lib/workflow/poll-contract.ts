@@ -81,12 +81,6 @@ export const START_EXECUTION_TRANSIENT_ERRORS = [
   'StepFunctions.ServiceUnavailableException',
 ] as const;
 
-/** The continuation's name is taken: the watch already continued there (a retried start whose first try went through). */
-export const EXECUTION_ALREADY_EXISTS_ERRORS = [
-  'StepFunctions.ExecutionAlreadyExistsException',
-  'StepFunctions.ExecutionAlreadyExists',
-] as const;
-
 /** The root of a watch attempt's execution names: `<jobId>` or `<jobId>-r<n>`, continuations add `-c<k>`. */
 export function continuationName(currentExecutionName: string, continuation: number): string {
   const root = currentExecutionName.replace(/-c\d+$/, '');
