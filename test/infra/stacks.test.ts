@@ -127,6 +127,23 @@ describe('the CDK app', () => {
     expect(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS).toBe(29);
   });
 
+  it('has the state machine invoke published, retained versions of its functions, never $LATEST', () => {
+    const { stateless } = templates;
+    const versions = stateless.findResources('AWS::Lambda::Version');
+    expect(Object.keys(versions).length).toBeGreaterThanOrEqual(2);
+    for (const version of Object.values(versions)) expect(version.DeletionPolicy).toBe('Retain');
+    const machine = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'))[0];
+    const definition = JSON.stringify(machine?.Properties?.DefinitionString);
+    for (const versionId of Object.keys(versions)) {
+      if (versionId.startsWith('PollFunction') || versionId.startsWith('RecordWatchFailureFunction')) {
+        expect(definition).toContain(versionId);
+      }
+    }
+    // An unqualified function ARN would resolve to the newest code for running executions.
+    const functionIds = Object.keys(stateless.findResources('AWS::Lambda::Function'));
+    for (const functionId of functionIds) expect(definition).not.toContain(`"${functionId}","Arn"`);
+  });
+
   it('puts IAM authorization on every API method', () => {
     const { stateless } = templates;
 
