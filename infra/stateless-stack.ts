@@ -90,9 +90,13 @@ export class JobwatchStatelessStack extends Stack {
     for (const handler of [poll, api, executionEnded]) this.bus.grantPutEventsTo(handler);
 
     this.stateMachineName = `jobwatch-${props.stage}-watch`;
+    // The state machine invokes published versions, not $LATEST: a running execution keeps the
+    // definition it started with, and with it the code that definition was written for, so a
+    // deploy that changes the poll contract (tiers, error names) cannot break running watches.
+    // Old versions are retained (removing one would break the executions still bound to it).
     const workflow = new WatchWorkflow(this, 'Watch', {
-      pollFunction: poll,
-      recordWatchFailureFunction: recordWatchFailure,
+      pollFunction: poll.currentVersion,
+      recordWatchFailureFunction: recordWatchFailure.currentVersion,
       stateMachineName: this.stateMachineName,
       logRetention,
     });

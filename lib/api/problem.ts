@@ -40,6 +40,7 @@ export const PROBLEM_TYPES = {
 
 /** An HTTP-level refusal raised by the API layer itself (route, size, media type). */
 export class HttpProblemError extends Error {
+  override name = 'HttpProblemError';
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title);
     this.name = 'HttpProblemError';

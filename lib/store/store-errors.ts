@@ -5,6 +5,7 @@ import { JobwatchError } from '../jobs/errors.js';
  * Names the item and the failing fields, never their values.
  */
 export class CorruptJobItemError extends JobwatchError {
+  override name = 'CorruptJobItemError';
   readonly itemKey: string;
   readonly issues: readonly string[];
 
@@ -20,7 +21,9 @@ export class CorruptJobItemError extends JobwatchError {
  * snapshot changed by a writer that bypassed the store). Not retryable: retrying would meet the
  * same state.
  */
-export class StoreInvariantError extends JobwatchError {}
+export class StoreInvariantError extends JobwatchError {
+  override name = 'StoreInvariantError';
+}
 
 /** A job has as many waiting task tokens as it may keep; a caller must wait another way. */
 export class TooManyWaitersError extends JobwatchError {

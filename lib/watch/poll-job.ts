@@ -21,8 +21,10 @@ import {
 import { nextPollForJob } from '../polling/job-schedule.js';
 import type { UpdateResult } from '../store/job-store.js';
 import {
+  continuationName,
   DEFAULT_MAX_HISTORY_EVENTS,
   type ExecutionInput,
+  executionNameOf,
   HISTORY_EVENTS_PER_POLL,
   JOB_ERROR_NAMES,
   POLL_INTERVAL_TIERS,
@@ -81,26 +83,36 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   const connection = services.connections.get(job.connection);
   let hints: Observation['hints'];
   let latest: Job;
-  try {
-    const observation = await observe(services, connection, job);
+  const read = await observe(services, connection, job).then(
+    (observation) => ({ observation }),
+    (failure: unknown) => ({ failure }),
+  );
+  if ('observation' in read) {
+    const { observation } = read;
     hints = observation.hints;
     ({ job: latest } = await updateAndAnnounce(services, job.jobId, (current) =>
       applyObservation(current, observation, now),
     ));
-  } catch (error) {
-    const kind = watchIssueKind(error);
-    if (!kind) throw error;
-    services.logger.warn('Vendor could not be read; will poll again', {
+  } else {
+    // Reading the vendor failed, or preparing to (its options, its credentials, an adapter that
+    // tripped over what the vendor sent): a watch issue, polled again with back-off until the
+    // deadline — an operator can fix a connection while its watches wait. The store's own
+    // failures are not caught here: they leave the poll for the workflow to retry.
+    const { failure } = read;
+    const kind = watchIssueKind(failure) ?? 'internal';
+    const described = describeError(failure);
+    services.logger[kind === 'internal' ? 'error' : 'warn']('Vendor could not be read; will poll again', {
       jobId: job.jobId,
       connection: connection.name,
       kind,
-      error: describeError(error),
+      error: described,
     });
+    const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
     ({ job: latest } = await services.store.update(job.jobId, (current) =>
-      applyWatchIssue(current, { kind, message: describeError(error).message }, now),
+      applyWatchIssue(current, { kind, message }, now),
     ));
-    if (error instanceof VendorTransportError && error.context.retryAfterSeconds !== undefined) {
-      hints = { retryAfterSeconds: error.context.retryAfterSeconds };
+    if (failure instanceof VendorTransportError && failure.context.retryAfterSeconds !== undefined) {
+      hints = { retryAfterSeconds: failure.context.retryAfterSeconds };
     }
   }
 
@@ -119,7 +131,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
     };
     services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation });
     throw new ContinueAsNewError({
-      name: `${latest.jobId}-c${continuation}`,
+      name: continuationName(executionNameOf(event.execution.id), continuation),
       input: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
     });
   }
