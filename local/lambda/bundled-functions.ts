@@ -112,7 +112,10 @@ export async function startBundledFunctions(options: BundledFunctionsOptions): P
         }),
       );
     }
+    // One warm container per function before the stack answers (see LambdaHost.warm).
+    await Promise.all([...hosts.values()].map((host) => host.warm()));
   } catch (error) {
+    await Promise.allSettled([...hosts.values()].map((host) => host.close()));
     await endpoints.close();
     throw error;
   }

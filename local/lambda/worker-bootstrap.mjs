@@ -1,6 +1,6 @@
 /**
  * The runtime inside one local Lambda "container" (a worker thread): installs the clock shim,
- * loads the bundle on the first invocation (the init phase), then runs one invocation at a time
+ * loads the bundle at once (the init phase; `{ready}` tells the host), then runs one invocation at a time
  * and answers as the Lambda runtime would — the result as JSON text, or
  * `{errorType, errorMessage, trace}` with the thrown error's own name.
  *
@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { realTime, syncClock } from './date-shim.mjs';
 
-const { handlerFile, handlerExport, functionName, memoryMb } = workerData;
+const { handlerFile, handlerExport, functionName, memoryMb, includeTrace, clock } = workerData;
 
 if (/--enable-source-maps/.test(process.env.NODE_OPTIONS ?? '')) process.setSourceMapsEnabled(true);
 
@@ -37,7 +37,9 @@ function lambdaError(error) {
     return {
       errorType: error.name,
       errorMessage: error.message,
-      trace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+      // Reading the stack runs the source-map lookup (NODE_OPTIONS --enable-source-maps): several
+      // milliseconds per error, and the poll ends with an error on every poll. Off unless asked.
+      trace: includeTrace && typeof error.stack === 'string' ? error.stack.split('\n') : [],
     };
   }
   return { errorType: 'Error', errorMessage: String(error), trace: [] };
@@ -76,6 +78,13 @@ async function invoke(invocation) {
       : await fn(event, context);
   return result === undefined ? undefined : JSON.stringify(result);
 }
+
+// The init phase runs when the container starts, as on Lambda, at the stack's time.
+syncClock(clock);
+loadHandler().then(
+  () => parentPort.postMessage({ ready: true }),
+  () => parentPort.postMessage({ ready: false }), // the first invocation reports the error
+);
 
 parentPort.on('message', (invocation) => {
   invoke(invocation).then(

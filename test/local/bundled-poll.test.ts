@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLL_FAILED_ERROR } from '../../lib/workflow/poll-contract.js';
+import { systemClock } from '../../local/clock.js';
+import { LocalEventBus } from '../../local/event-bus.js';
+import { type LocalFunction, loadLocalDeployment } from '../../local/lambda/assembly.js';
+import { LocalAwsEndpoints } from '../../local/lambda/aws-endpoints.js';
+import { LambdaHost } from '../../local/lambda/lambda-host.js';
+import { LocalCallbacks } from '../../local/local-callbacks.js';
+
+describe('the bundled poll function from the synthesized assembly', () => {
+  let poll: LocalFunction;
+  let endpoints: LocalAwsEndpoints;
+  let host: LambdaHost;
+
+  beforeAll(async () => {
+    const deployment = await loadLocalDeployment(
+      [{ name: 'avid', vendor: 'avid-ctms', baseUrl: 'http://127.0.0.1:9', credentials: { password: 'p' } }],
+      { tableName: 'jobwatch-local-jobs' },
+    );
+    const found = deployment.functions.find((fn) => fn.role === 'poll');
+    if (!found) throw new Error('The app has no poll function');
+    poll = found;
+    endpoints = new LocalAwsEndpoints({
+      clock: systemClock,
+      eventBusName: deployment.eventBusName,
+      bus: new LocalEventBus(),
+      stateMachineArn: 'arn:aws:states:local:000000000000:stateMachine:unused',
+      workflows: () => {
+        throw new Error('not used');
+      },
+      callbacks: new LocalCallbacks(),
+    });
+    await endpoints.start();
+    const cursorSecretArn = poll.environment.CURSOR_SECRET_ARN ?? '';
+    endpoints.addSecret({ arn: cursorSecretArn, name: 'cursor', value: 'a-cursor-secret-of-enough-length' });
+  }, 60_000);
+  afterAll(async () => {
+    await host?.close();
+    await endpoints?.close();
+  });
+
+  it('is minified, with the template environment resolved to local names', () => {
+    const code = readFileSync(poll.handlerFile, 'utf8');
+    expect(code).not.toMatch(/class ConfigurationError\b/);
+    expect(poll).toMatchObject({ handlerExport: 'handler', timeoutSeconds: 60, memoryMb: 512 });
+    expect(poll.environment).toMatchObject({
+      TABLE_NAME: 'jobwatch-local-jobs',
+      EVENT_BUS_NAME: 'jobwatch-local',
+      CURSOR_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:local:000000000000:secret:/),
+    });
+    // The template's connections: no inline credentials, a secret ARN instead
+    const [connection] = JSON.parse(poll.environment.JOBWATCH_CONNECTIONS ?? '[]');
+    expect(connection).not.toHaveProperty('credentials');
+    expect(connection.credentialsSecret).toMatch(
+      /^arn:aws:secretsmanager:local:000000000000:secret:jobwatch\/local\/avid-/,
+    );
+  });
+
+  it('reports a ConfigurationError by its own name for a connection with invalid options', async () => {
+    // Prepare: the deployed environment, with a connection whose options are not an object
+    const connections = [
+      { name: 'broken', vendor: 'avid-ctms', baseUrl: 'http://127.0.0.1:9', options: 'oops' },
+    ];
+    host = new LambdaHost({
+      fn: {
+        ...poll,
+        name: poll.logicalId,
+        environment: { ...poll.environment, JOBWATCH_CONNECTIONS: JSON.stringify(connections) },
+      },
+      overrides: {
+        ...endpoints.endpointEnvironment(),
+        AWS_REGION: 'local',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      clock: systemClock,
+    });
+    const event = {
+      input: { jobId: 'job-1', continuation: 0 },
+      execution: {
+        id: 'arn:aws:states:local:000000000000:execution:m:job-1',
+        startTime: new Date().toISOString(),
+      },
+    };
+
+    // Act / Assess: the poll reports it as a workflow signal whose cause starts with the error's
+    // name; a minifier-chosen class name (`new.target.name`) would show there instead.
+    await expect(host.invoke(event, 'stepFunctions')).rejects.toMatchObject({
+      errorType: POLL_FAILED_ERROR,
+      errorMessage: expect.stringMatching(/^ConfigurationError: JOBWATCH_CONNECTIONS: /),
+    });
+  });
+});
