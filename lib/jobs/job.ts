@@ -64,6 +64,11 @@ export const WatchStateSchema = z.object({
   reason: z.string().optional(),
   /** Which watch of the job this is: 1 at the start, one more with every rewatch (absent: 1). */
   attempt: z.number().int().positive().optional(),
+  /**
+   * The first attempt's execution when its name is not the job id: a parent state machine that
+   * started the watch directly (`.sync:2` with a reference) named it.
+   */
+  execution: z.string().optional(),
   /** Why and when the previous attempt stopped, kept after a rewatch. */
   lastStop: z.object({ reason: z.string(), at: IsoTimestamp }).optional(),
 });

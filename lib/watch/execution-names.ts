@@ -3,7 +3,8 @@ import type { Job } from '../jobs/job.js';
 /**
  * How a watch's executions are named. Step Functions keeps a name for 90 days after its execution
  * closed, so every restart of a watch (an *attempt*) needs a name of its own:
- * attempt 1 is `<jobId>`, attempt n is `<jobId>-r<n>`; continuations of an attempt add `-c<k>`.
+ * attempt 1 is `<jobId>` (or the name a parent state machine gave it, `watch.execution`),
+ * attempt n is `<jobId>-r<n>`; continuations of an attempt add `-c<k>`.
  */
 
 /** The attempt a job's watch is on (1 when it never restarted). */
@@ -17,7 +18,8 @@ export function attemptOf(job: Pick<Job, 'watch'>): number {
  * @example rootExecutionName({ jobId: 'jw-1f', watch: { state: 'WATCHING', attempt: 3 } }) // 'jw-1f-r3'
  */
 export function rootExecutionName(job: Pick<Job, 'jobId' | 'watch'>, attempt = attemptOf(job)): string {
-  return attempt <= 1 ? job.jobId : `${job.jobId}-r${attempt}`;
+  if (attempt <= 1) return job.watch?.execution ?? job.jobId;
+  return `${job.jobId}-r${attempt}`;
 }
 
 const SUFFIXES = /(?:-r(\d+))?(?:-c\d+)*$/;

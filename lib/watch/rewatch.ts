@@ -26,8 +26,9 @@ export interface RewatchOptions {
   /** Why, kept on the job as `watch.lastStop.reason` when it said WATCHING. */
   reason?: string;
   /**
-   * An execution the caller knows has closed (its start was refused as a name already used).
-   * Believed only while it is still the job's current attempt: a racing rewatch may have moved on.
+   * An execution the caller knows has closed (its start was refused as a name already used), for
+   * a port that cannot describe executions. Believed only while it is still the job's current
+   * attempt: a racing rewatch may have moved on.
    */
   closedExecution?: string;
 }
@@ -59,7 +60,9 @@ export async function rewatch(
   let reason = options.reason;
   if (job.watch?.state !== 'STOPPED') {
     const name = rootExecutionName(job);
-    if (options.closedExecution !== name) {
+    // Asked even when the caller saw the name refused: a running execution started with other
+    // input (one from before waiters lived on the job carried a callback) refuses it too.
+    if (services.workflows.describe || options.closedExecution !== name) {
       if (!services.workflows.describe) {
         throw new ConfigurationError('This workflow port cannot describe executions; cannot rewatch');
       }

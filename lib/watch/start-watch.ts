@@ -80,6 +80,8 @@ async function ensureWatched(services: WatchServices, job: Job): Promise<Job> {
 export async function registerWatch(
   services: WatchServices,
   request: unknown,
+  /** The execution registering it, when not named after the job (a parent state machine's `.sync:2`). */
+  options: { executionName?: string } = {},
 ): Promise<StartWatchResult & { callback?: WatchRequest['callback'] }> {
   const parsed = WatchRequestSchema.safeParse(request);
   if (!parsed.success) {
@@ -104,7 +106,12 @@ export async function registerWatch(
     reference,
     status: 'UNKNOWN',
     message: 'Waiting for the first poll',
-    watch: { state: 'WATCHING' },
+    watch: {
+      state: 'WATCHING',
+      ...(options.executionName && options.executionName !== jobId
+        ? { execution: options.executionName }
+        : {}),
+    },
     version: 1,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import {
+  attemptOf,
+  attemptOfExecutionName,
+  jobIdOfExecutionName,
+  rootExecutionName,
+} from '../../lib/watch/execution-names.js';
+
+describe('execution names per watch attempt', () => {
+  it('names attempt 1 after the job (or its parent-given name) and attempt n <jobId>-r<n>', () => {
+    expect(rootExecutionName({ jobId: 'jw-1f' })).toBe('jw-1f');
+    expect(
+      rootExecutionName({ jobId: 'jw-1f', watch: { state: 'WATCHING', execution: 'parent-run-7' } }),
+    ).toBe('parent-run-7');
+    expect(
+      rootExecutionName({ jobId: 'jw-1f', watch: { state: 'WATCHING', attempt: 3, execution: 'p' } }),
+    ).toBe('jw-1f-r3');
+    expect(attemptOf({ watch: { state: 'STOPPED' } })).toBe(1);
+  });
+
+  it('reads the job id and the attempt back from any execution of a watch', () => {
+    expect(jobIdOfExecutionName('jw-1f')).toBe('jw-1f');
+    expect(jobIdOfExecutionName('jw-1f-c2')).toBe('jw-1f');
+    expect(jobIdOfExecutionName('jw-1f-r2-c4')).toBe('jw-1f');
+    expect(jobIdOfExecutionName('jw-continuation-test-r12')).toBe('jw-continuation-test');
+    expect(attemptOfExecutionName('jw-1f-c2')).toBe(1);
+    expect(attemptOfExecutionName('jw-1f-r2-c4')).toBe(2);
+  });
+});
