@@ -60,14 +60,12 @@ describe('waiters (task tokens kept on a job)', () => {
     // Assess
     expect(afterOne).toEqual(['token-b']);
     expect(await store.waiters('jw-test-1')).toEqual([]);
-    const { Item: item } = await fixture
-      .client()
-      .documentClient.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: jobPartitionKey('jw-test-1'), sk: WAITERS_SORT_KEY },
-        }),
-      );
+    const { Item: item } = await fixture.client().documentClient.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { pk: jobPartitionKey('jw-test-1'), sk: WAITERS_SORT_KEY },
+      }),
+    );
     expect(item).toBeUndefined();
   });
 
