@@ -21,7 +21,11 @@ import { eventBridgeEnvelope, LocalEventBus } from './event-bus.js';
 import { type BundledFunctions, startBundledFunctions } from './lambda/bundled-functions.js';
 import { LocalCallbacks } from './local-callbacks.js';
 import type { LocalConfig } from './local-config.js';
-import { type LocalWorkflowHandlers, LocalWorkflowRunner } from './workflow-runner.js';
+import {
+  type LocalWorkflowHandlers,
+  LocalWorkflowRunner,
+  type LocalWorkflowRunnerOptions,
+} from './workflow-runner.js';
 
 export interface LocalStackOptions {
   config: LocalConfig;
@@ -38,6 +42,8 @@ export interface LocalStackOptions {
   functions?: 'bundled' | 'source';
   /** Keep execution event logs (for transition counting in tests). */
   keepEventLogs?: boolean;
+  /** Fail task attempts as the service would (a throttled invoke, a timed-out Lambda): see LocalWorkflowRunner. */
+  injectFault?: LocalWorkflowRunnerOptions['injectFault'];
   random?: () => number;
   /**
    * Run another polling design on the same stack (the benchmark's classic poller): its own
@@ -130,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     definition,
     clock,
     keepEventLogs: options.keepEventLogs,
+    injectFault: options.injectFault,
     waitSeconds: options.workflow?.waitSeconds,
     onTargetError: (error) => logger.error('Execution-ended target failed', { error: error as Error }),
     ...(bundled ? { stateMachineName: bundled.stateMachineName } : {}),
