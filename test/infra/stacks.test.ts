@@ -81,7 +81,8 @@ describe('the CDK app', () => {
     const functions = stateless.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs24.x' },
     });
-    expect(Object.keys(functions)).toHaveLength(5);
+    // poll, record-watch-failure, api, watch-requested, execution-ended, reconcile
+    expect(Object.keys(functions)).toHaveLength(6);
     for (const resource of Object.values(functions)) {
       expect(resource.Properties).toMatchObject({
         Architectures: ['arm64'],
