@@ -32,7 +32,7 @@ export function createDemoVendors(clock: Clock): DemoVendor[] {
     {
       vendor: 'admiralcloud',
       connection: 'demo-admiralcloud',
-      simulator: new AdmiralCloudSimulator({ clock }),
+      simulator: new AdmiralCloudSimulator({ clock, rtsClock: 'simulated' }),
     },
   ];
 }

@@ -47,6 +47,7 @@ async function serveConfigured(config: LocalConfig, port: string | undefined): P
     },
     clock: systemClock,
     logLevel: 'WARN',
+    functions: 'bundled',
   });
   console.log(`jobwatch is running locally with ${config.connections.length} connection(s).`);
   printApiHelp(stack.apiUrl, config.connections[0]?.name ?? 'my-connection', Boolean(config.api?.token));
@@ -62,7 +63,13 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
   const vendors = createDemoVendors(clock);
   const connections = parseConnections(await startDemoVendors(vendors), 'demo connections');
   const port = options.port !== undefined ? Number(options.port) : options.once ? 0 : 8787;
-  const stack = await startLocalStack({ config: { connections, api: { port } }, clock, logLevel: 'ERROR' });
+  // The functions run as they deploy: the synthesized bundles, each in a Lambda-like worker.
+  const stack = await startLocalStack({
+    config: { connections, api: { port } },
+    clock,
+    logLevel: 'ERROR',
+    functions: 'bundled',
+  });
   const closeAll = async () => {
     await stack.close();
     await Promise.allSettled(vendors.map(({ simulator }) => simulator.close()));

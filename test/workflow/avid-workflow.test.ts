@@ -11,7 +11,7 @@ import { waitUntil } from '../support/wait.js';
 describe('watching an Avid CTMS command end to end', () => {
   let env: AvidStack;
   beforeEach(async () => {
-    env = await startAvidStack();
+    env = await startAvidStack({ functions: 'bundled' });
   });
   afterEach(async () => {
     await env.close();
@@ -209,7 +209,9 @@ describe('watching an Avid CTMS command end to end', () => {
   });
 
   it('emits a Job Status Changed event for every status change, the final one included', async () => {
-    const reference = env.simulator.createCommand({ steps: runToSuccess(300, 30) });
+    // Queued for 10 clock minutes: long enough that the first poll (a bundled function, slower on
+    // a loaded machine) sees QUEUED.
+    const reference = env.simulator.createCommand({ steps: runToSuccess(300, 600) });
 
     const { body } = await env.watch(reference);
     await env.stack.runner.waitFor(body.jobId);

@@ -22,7 +22,11 @@ describe('continuing a watch in a new execution', () => {
 
   /** A 15-minute command with a history budget so low that every ~45 s needs a continuation. */
   async function longWatch(injectFault?: (state: string, execution: LocalExecution) => Error | undefined) {
-    env = await startAvidStack({ keepEventLogs: true, ...(injectFault ? { injectFault } : {}) });
+    env = await startAvidStack({
+      functions: 'bundled',
+      keepEventLogs: true,
+      ...(injectFault ? { injectFault } : {}),
+    });
     const reference = env.simulator.createCommand({ steps: runToSuccess(900) });
     const now = new Date(env.clock.now()).toISOString();
     const jobId = `jw-continuation-${Math.random().toString(16).slice(2, 10)}`;

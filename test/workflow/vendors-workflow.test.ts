@@ -36,7 +36,7 @@ function cases(clock: Clock): VendorCase[] {
   const cinegy = new CinegyPcsSimulator({ clock, auth: 'basic' });
   const okast = new OkastSimulator({ clock });
   const vdg = new VdgSenseSimulator({ clock });
-  const admiralcloud = new AdmiralCloudSimulator({ clock });
+  const admiralcloud = new AdmiralCloudSimulator({ clock, rtsClock: 'simulated' });
   return [
     {
       vendor: 'cinegy-pcs',
@@ -131,6 +131,8 @@ describe('watching every vendor through the state machine', () => {
       config: { connections: parseConnections(connections, 'test') },
       clock,
       logLevel: 'DEBUG',
+      // What deploys: the synthesized, minified bundles with the template's environments.
+      functions: 'bundled',
     });
   });
   afterAll(async () => {

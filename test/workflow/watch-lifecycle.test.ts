@@ -11,7 +11,7 @@ import { waitUntil } from '../support/wait.js';
 describe('the watch lifecycle', () => {
   let env: AvidStack;
   beforeEach(async () => {
-    env = await startAvidStack();
+    env = await startAvidStack({ functions: 'bundled' });
   });
   afterEach(async () => {
     await env.close();

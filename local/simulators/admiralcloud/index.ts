@@ -87,6 +87,12 @@ export interface AdmiralCloudSimulatorOptions {
   errorPrefix?: string;
   /** How far rts may be off the real clock, seconds. Default 10, as the API. */
   rtsToleranceSeconds?: number;
+  /**
+   * Which clock rts is checked against: `real` (default, the protocol's wall-clock seconds) or
+   * `simulated` — the simulator's clock, for callers that run entirely on the same compressed
+   * clock (the local stack's bundled functions, whose Date follows the stack's clock).
+   */
+  rtsClock?: 'real' | 'simulated';
   /** The server's own clock error in seconds: makes it refuse correct timestamps as deviating. */
   serverClockSkewSeconds?: number;
   quirks?: AdmiralCloudSimQuirks;
@@ -119,6 +125,7 @@ export class AdmiralCloudSimulator {
   readonly server: SimServer;
   readonly credentials: Record<string, string>;
   private readonly clock: Clock;
+  private readonly rtsClock: 'real' | 'simulated';
   private readonly accessSecret: string;
   private readonly errorPrefix: string;
   private readonly rtsToleranceSeconds: number;
@@ -131,6 +138,7 @@ export class AdmiralCloudSimulator {
 
   constructor(options: AdmiralCloudSimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.rtsClock = options.rtsClock ?? 'real';
     this.accessSecret = options.accessSecret ?? 'ac-secret-5f1d7e2a-sim';
     this.credentials = {
       accessKey: options.accessKey ?? 'AKACSIM4711',
@@ -310,7 +318,8 @@ export class AdmiralCloudSimulator {
       return 'error_accessKeyInvalid';
     }
     const rts = Number.parseInt(header(request.headers, 'x-admiralcloud-rts') ?? '', 10);
-    const serverNow = Date.now() / 1000 + this.serverClockSkewSeconds;
+    const wallClock = this.rtsClock === 'simulated' ? this.clock.now() : Date.now();
+    const serverNow = wallClock / 1000 + this.serverClockSkewSeconds;
     // NaN passes this test and fails the hash below, as in the API.
     if (rts < serverNow - this.rtsToleranceSeconds || rts > serverNow + this.rtsToleranceSeconds) {
       return `${this.errorPrefix}_rtsDeviation`;
