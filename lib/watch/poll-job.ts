@@ -65,7 +65,7 @@ export const DEFAULT_STALL_AFTER_SECONDS = 6 * 3600;
  */
 export async function pollJob(services: WatchServices, event: PollEvent): Promise<PollResult> {
   const input = event.input;
-  const job = await loadJob(services, input);
+  const job = await loadJob(services, input, executionNameOf(event.execution.id));
   if (isFinal(job.status)) return finish(services, input, job);
 
   const now = services.now();
@@ -140,19 +140,24 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   throw new PollAgainError(decision.delaySeconds, decision.reason);
 }
 
-async function loadJob(services: WatchServices, input: ExecutionInput): Promise<Job> {
+async function loadJob(services: WatchServices, input: ExecutionInput, executionName: string): Promise<Job> {
   if (input.jobId) {
     const job = await services.store.getJob(input.jobId);
     if (!job) throw new JobNotFoundError(input.jobId);
     return job;
   }
   // Started directly by a parent state machine or an event, with a reference instead of a job id.
-  const { job } = await registerWatch(services, {
-    connection: input.connection,
-    job: input.job,
-    ...(input.deadline ? { deadline: input.deadline } : {}),
-    ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-  });
+  const { job } = await registerWatch(
+    services,
+    {
+      connection: input.connection,
+      job: input.job,
+      ...(input.deadline ? { deadline: input.deadline } : {}),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+    },
+    // A parent named this execution, not jobwatch: recorded, so the reconciler looks for it.
+    { executionName },
+  );
   return job;
 }
 

@@ -10,7 +10,13 @@ import type { ExecutionInput } from '../workflow/poll-contract.js';
 export { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
 
 /** What Step Functions says of one execution; `undefined` from `describe` when none has that name. */
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type ExecutionStatus =
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'ABORTED'
+  | 'PENDING_REDRIVE';
 
 /**
  * Starts and inspects a watch's state machine executions, with Step Functions' naming rules:

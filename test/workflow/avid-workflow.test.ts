@@ -211,7 +211,7 @@ describe('watching an Avid CTMS command end to end', () => {
   it('emits a Job Status Changed event for every status change, the final one included', async () => {
     // Queued for 10 clock minutes: long enough that the first poll (a bundled function, slower on
     // a loaded machine) sees QUEUED.
-    const reference = env.simulator.createCommand({ steps: runToSuccess(300, 600) });
+    const reference = env.simulator.createCommand({ steps: runToSuccess(1200, 600) });
 
     const { body } = await env.watch(reference);
     await env.stack.runner.waitFor(body.jobId);
