@@ -67,10 +67,14 @@ describe('transient trouble over a long watch', () => {
   }, 180_000);
 
   it('rides out a Lambda outage longer than one visit allows: pauses, then polls again in a fresh visit', async () => {
-    // Polls 20 to 39 are throttled in a row: far past the four quick retries.
-    const { outcome, executions } = await watchThrough(600, (state, execution) =>
-      state === 'Poll' && execution.polls >= 20 && execution.polls < 40 ? throttle() : undefined,
-    );
+    // Attempts 5 to 24 are throttled in a row: far past the four quick retries, and well before
+    // the command ends however slowly the machine polls.
+    let attempts = 0;
+    const { outcome, executions } = await watchThrough(3_000, (state) => {
+      if (state !== 'Poll') return undefined;
+      attempts += 1;
+      return attempts >= 5 && attempts < 25 ? throttle() : undefined;
+    });
 
     expect(outcome.status).toBe('SUCCEEDED');
     const entered = executions.flatMap((execution) =>
