@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { forEachLimited } from '../async/for-each-limited.js';
 import { ConcurrentUpdateError, InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
 import { type Job, JobSchema, VendorNameSchema } from '../jobs/job.js';
 import { FINAL_STATUSES, isFinal, JobStatusSchema } from '../jobs/job-status.js';
@@ -767,17 +768,4 @@ function keyOf(item: Record<string, unknown>, attributes: readonly string[]): St
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  // One shared iterator: each worker takes the next item when it is free.
-  const queue = items.values();
-  const worker = async () => {
-    for (const item of queue) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

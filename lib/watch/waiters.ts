@@ -1,3 +1,4 @@
+import { forEachLimited } from '../async/for-each-limited.js';
 import { describeError, JobwatchError } from '../jobs/errors.js';
 import { type Job, toPublicJob } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
@@ -117,16 +118,4 @@ async function send(services: WatchServices, token: string, answer: WaiterAnswer
       `Job ${job.jobId ?? ''} SUCCEEDED, but its snapshot is too large for a task output; read it from the API`,
     );
   }
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  const queue = items.values();
-  const worker = async () => {
-    for (const item of queue) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
