@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PublicJob } from '../../lib/jobs/job.js';
 import { systemClock } from '../../local/clock.js';
 import { AvidCtmsSimulator, runToSuccess } from '../../local/simulators/avid-ctms/index.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { startLocalProcess } from '../support/local-process.js';
 import { waitUntil } from '../support/wait.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * A local stack with a data directory dies mid-watch (SIGKILL: no shutdown of any kind) and is
@@ -46,22 +44,9 @@ describe('a local stack killed mid-watch and started again on its data directory
     ];
     const configPath = join(directory, 'jobwatch.config.json');
     writeFileSync(configPath, JSON.stringify({ connections, dataDir, api: { port: 0 } }));
-    let output = '';
-    // The tsx loader in this very process (tsx's CLI would run the stack in a grandchild that a
-    // SIGKILL of its parent leaves running, holding the data directory's lock).
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--config', configPath], {
-      cwd: root,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitUntil(async () => /http:\/\/127\.0\.0\.1:\d+/.test(output), 60_000);
-    const firstApi = /http:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0] ?? '';
+    const started = await startLocalProcess(configPath);
+    child = started.child;
+    const firstApi = started.apiUrl;
     const jobIds: string[] = [];
     for (const seconds of [20, 25, 30]) {
       const response = await fetch(`${firstApi}/jobs`, {

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicJob } from '../../lib/jobs/job.js';
 import { AvidCtmsSimulator, runToSuccess } from '../../local/simulators/avid-ctms/index.js';
+import { startLocalProcess } from '../support/local-process.js';
 import { waitUntil } from '../support/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,7 +22,7 @@ describe('npm start with a config file', () => {
   const directory = mkdtempSync(join(tmpdir(), 'jobwatch-config-'));
   let child: ChildProcess;
   let apiUrl = '';
-  let output = '';
+  let output: () => string = () => '';
 
   beforeAll(async () => {
     const baseUrl = await vendor.start();
@@ -42,23 +43,10 @@ describe('npm start with a config file', () => {
         api: { port: 0, token: TOKEN },
       }),
     );
-    child = spawn(
-      process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'local/start.ts', '--config', configPath],
-      {
-        cwd: root,
-        env: { ...process.env, CI: 'true' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitUntil(async () => /http:\/\/127\.0\.0\.1:\d+/.test(output), 60_000);
-    apiUrl = /http:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0] ?? '';
+    const started = await startLocalProcess(configPath);
+    child = started.child;
+    output = started.output;
+    apiUrl = started.apiUrl;
   }, 90_000);
 
   afterAll(async () => {
@@ -91,8 +79,8 @@ describe('npm start with a config file', () => {
     expect(started.status).toBe(202);
     const job = (await (await api(`/jobs/${jobId}`)).json()) as PublicJob;
     expect(job).toMatchObject({ connection: 'avid-prod', status: 'SUCCEEDED', progress: 100 });
-    expect(output).toContain('Job Status Changed');
-    expect(output).not.toContain(vendor.credentials.clientSecret ?? '(no secret)');
+    expect(output()).toContain('Job Status Changed');
+    expect(output()).not.toContain(vendor.credentials.clientSecret ?? '(no secret)');
   }, 90_000);
 
   it('stops cleanly on SIGTERM', async () => {
