@@ -2,7 +2,7 @@ import type { VendorRequest, VendorResponse } from '../../http/vendor-http-clien
 import { VendorAuthError, VendorProtocolError } from '../../jobs/errors.js';
 import type { AdapterContext } from '../vendor-adapter.js';
 import type { VdgSenseOptions } from './vdg-sense-options.js';
-import { parseVdgSenseResult, type VdgSenseResult } from './vdg-sense-schema.js';
+import { errorCodeOfResultTag, parseVdgSenseResult, type VdgSenseResult } from './vdg-sense-schema.js';
 import {
   basicAuthorization,
   dropSession,
@@ -81,13 +81,14 @@ async function sendWithSession(
   }
 }
 
+/** The errorcode of the first `<result>` tag that carries one within the body's first 2,000 characters. */
 function leadingErrorCode(text: string): number | undefined {
-  const match =
-    /<result\b(?:[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)|[^>]*>\s*<errorcode\s*>\s*(-?\d+))/i.exec(
-      text.slice(0, 2000),
-    );
-  const code = match?.[1] ?? match?.[2];
-  return code === undefined ? undefined : Number(code);
+  const head = text.slice(0, 2000);
+  for (const tag of head.matchAll(/<result/gi)) {
+    const code = errorCodeOfResultTag(head, tag.index, { requireEndTag: false });
+    if (code !== undefined) return code;
+  }
+  return undefined;
 }
 
 /**
@@ -124,15 +125,15 @@ export async function vdgSenseCommand(
  */
 export function commandUrl(context: Context): string | URL {
   const base = context.http.baseUrl;
-  const commandPath = context.options.commandPath.replace(/^\/+|\/+$/g, '');
-  const lastSegment = base.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+  const commandPath = withoutTrailingSlashes(withoutLeadingSlashes(context.options.commandPath));
+  const lastSegment = withoutTrailingSlashes(base.pathname).split('/').pop() ?? '';
   if (
     commandPath !== '' &&
     !commandPath.includes('/') &&
     lastSegment.toLowerCase() === commandPath.toLowerCase()
   ) {
     const url = new URL(base.href);
-    url.pathname = base.pathname.replace(/\/+$/, '');
+    url.pathname = withoutTrailingSlashes(base.pathname);
     return url;
   }
   return context.options.commandPath;
@@ -165,4 +166,17 @@ export function removeExport(context: Context, exportId: string) {
 
 function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+// Loops rather than `/\/+$/`: a regex anchored at the end retries from every slash (quadratic).
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charAt(end - 1) === '/') end -= 1;
+  return text.slice(0, end);
+}
+
+function withoutLeadingSlashes(text: string): string {
+  let start = 0;
+  while (start < text.length && text.charAt(start) === '/') start += 1;
+  return text.slice(start);
 }

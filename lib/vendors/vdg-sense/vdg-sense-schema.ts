@@ -118,9 +118,90 @@ export interface VdgSenseResult {
   repairs: string[];
 }
 
-/** The root's errorcode, as an attribute or as the first child element, before anything else. */
-const LEADING_ERRORCODE =
-  /^\s*(?:<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<result\b(?:[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)|[^>]*>\s*<errorcode\s*>\s*(-?\d+)\s*<\/errorcode\s*>)/i;
+const WHITESPACE = /\s/;
+const WORD_CHARACTER = /\w/;
+const DIGIT = /\d/;
+
+function skipBlanks(text: string, from: number): number {
+  let index = from;
+  while (index < text.length && WHITESPACE.test(text.charAt(index))) index += 1;
+  return index;
+}
+
+function startsWithIgnoringCase(text: string, prefix: string, at: number): boolean {
+  return text.slice(at, at + prefix.length).toLowerCase() === prefix;
+}
+
+/** `-?\d+` at `from`: the number and where it ends, or undefined. */
+function integerAt(text: string, from: number): { value: number; end: number } | undefined {
+  let end = from + (text.charAt(from) === '-' ? 1 : 0);
+  const digitsFrom = end;
+  while (end < text.length && DIGIT.test(text.charAt(end))) end += 1;
+  return end > digitsFrom ? { value: Number(text.slice(from, end)), end } : undefined;
+}
+
+/**
+ * The errorcode in a `<result …>` start tag that begins at `at`: the first `errorcode=N` attribute
+ * (quoted or not), else an `<errorcode>N</errorcode>` right after the tag. One pass over the tag.
+ */
+export function errorCodeOfResultTag(
+  text: string,
+  at: number,
+  { requireEndTag }: { requireEndTag: boolean },
+): number | undefined {
+  const nameEnd = at + '<result'.length;
+  if (!startsWithIgnoringCase(text, '<result', at) || WORD_CHARACTER.test(text.charAt(nameEnd))) {
+    return undefined;
+  }
+  const tagEnd = text.indexOf('>', nameEnd);
+  const tag = text.slice(nameEnd, tagEnd === -1 ? text.length : tagEnd).toLowerCase();
+  for (let found = tag.indexOf('errorcode'); found !== -1; found = tag.indexOf('errorcode', found + 1)) {
+    if (found > 0 && WORD_CHARACTER.test(tag.charAt(found - 1))) continue;
+    let index = skipBlanks(tag, found + 'errorcode'.length);
+    if (tag.charAt(index) !== '=') continue;
+    index = skipBlanks(tag, index + 1);
+    if (tag.charAt(index) === '"' || tag.charAt(index) === "'") index = skipBlanks(tag, index + 1);
+    const code = integerAt(tag, index);
+    if (code) return code.value;
+  }
+  if (tagEnd === -1) return undefined;
+  let index = skipBlanks(text, tagEnd + 1);
+  if (!startsWithIgnoringCase(text, '<errorcode', index)) return undefined;
+  index = skipBlanks(text, index + '<errorcode'.length);
+  if (text.charAt(index) !== '>') return undefined;
+  const code = integerAt(text, skipBlanks(text, index + 1));
+  if (!code) return undefined;
+  if (!requireEndTag) return code.value;
+  index = skipBlanks(text, code.end);
+  if (!startsWithIgnoringCase(text, '</errorcode', index)) return undefined;
+  return text.charAt(skipBlanks(text, index + '</errorcode'.length)) === '>' ? code.value : undefined;
+}
+
+/**
+ * The root's errorcode, as an attribute or as the first child element, read before anything else
+ * (blanks, a BOM, the XML declaration and comments may come first). Hand-written rather than one
+ * regex: the regex it replaces backtracked exponentially over repeated comments and
+ * quadratically over blanks after `errorcode=` (issue 10); this reads each character at most
+ * a fixed number of times.
+ *
+ * @example readLeadingErrorCode('<?xml version="1.0"?><!-- hi --><result errorcode="-57"/>') // -57
+ */
+export function readLeadingErrorCode(text: string): number | undefined {
+  let index = skipBlanks(text, 0);
+  for (;;) {
+    if (startsWithIgnoringCase(text, '<?xml', index)) {
+      const end = text.indexOf('>', index);
+      if (end === -1 || end - 1 < index + '<?xml'.length || text.charAt(end - 1) !== '?') return undefined;
+      index = skipBlanks(text, end + 1);
+    } else if (text.startsWith('<!--', index)) {
+      const end = text.indexOf('-->', index + '<!--'.length);
+      if (end === -1) return undefined;
+      index = skipBlanks(text, end + '-->'.length);
+    } else {
+      return errorCodeOfResultTag(text, index, { requireEndTag: true });
+    }
+  }
+}
 
 /** What may stand before the first tag: a byte-order mark, and blanks a template left behind. */
 const LEADING_BLANKS = /^[\uFEFF\s]+/;
@@ -136,10 +217,9 @@ const LEADING_BLANKS = /^[\uFEFF\s]+/;
  */
 export function parseVdgSenseResult(text: string): VdgSenseResult {
   assertNoDoctype(text);
-  const match = LEADING_ERRORCODE.exec(text);
-  const leading = match?.[1] ?? match?.[2];
-  if (leading !== undefined && Number(leading) < 0) {
-    return { errorCode: Number(leading), exports: [], repairs: [] };
+  const leading = readLeadingErrorCode(text);
+  if (leading !== undefined && leading < 0) {
+    return { errorCode: leading, exports: [], repairs: [] };
   }
   // An XML declaration after blanks is not well-formed; the blanks say nothing, so they go.
   const { document, repairs } = parseTolerantly(text.replace(LEADING_BLANKS, ''));
