@@ -14,17 +14,19 @@ export function partsOfJob<Entry extends Pick<ActivityEntry, 'id' | 'jobId'>>(
   jobId: string,
   activityId?: string,
 ): Entry[] {
-  const followUp = new RegExp(`^${escapeRegExp(jobId)}:\\d+$`);
   return activities.filter(
     (activity) =>
       activity.jobId === jobId ||
-      followUp.test(activity.jobId) ||
+      isFollowUpOf(activity.jobId, jobId) ||
       (activityId !== undefined && activity.id === activityId),
   );
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `jobId:N`, N digits only; a string test, so no pattern is ever built from vendor text. */
+function isFollowUpOf(candidate: string, jobId: string): boolean {
+  if (!candidate.startsWith(`${jobId}:`)) return false;
+  const suffix = candidate.slice(jobId.length + 1);
+  return /^\d+$/.test(suffix);
 }
 
 /**

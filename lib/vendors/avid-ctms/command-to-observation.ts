@@ -127,7 +127,7 @@ function allItemsFailed(bulk: BulkSummary): JobErrorInfo {
 /** Progress 0–100 from a number or numeric string (`"42"`, `"42.5 %"`); anything else is no progress. */
 function progressOf(value: number | string | null | undefined): number | undefined {
   const number =
-    typeof value === 'string' && value.trim() !== '' ? Number(value.trim().replace(/\s*%$/, '')) : value;
+    typeof value === 'string' && value.trim() !== '' ? Number(withoutPercentSign(value.trim())) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) return undefined;
   return Math.min(100, Math.max(0, number));
 }
@@ -136,4 +136,9 @@ function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(value).filter(([, entry]) => entry !== undefined && entry !== null),
   ) as Partial<T>;
+}
+
+/** A trailing `%` and the blanks before it dropped; `trimEnd` where `/\s*%$/` would backtrack. */
+function withoutPercentSign(text: string): string {
+  return text.endsWith('%') ? text.slice(0, -1).trimEnd() : text;
 }

@@ -137,7 +137,8 @@ export function parseTimeSpanSeconds(value: unknown): number | undefined {
 
 /** A bare number, or a string holding only one: no unit of its own. */
 function bareNumber(value: unknown): number | undefined {
-  if (typeof value === 'string' && !/^\s*[+-]?(\d+\.?\d*|\.\d+)\s*$/.test(value)) return undefined;
+  // Trimmed first, and one way to split the digits: `\d+\.?\d*` backtracked quadratically.
+  if (typeof value === 'string' && !/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value.trim())) return undefined;
   return finiteNumber(value);
 }
 

@@ -9,10 +9,7 @@ import { parseVdgTime } from './vdg-sense-time.js';
  * @example readProgress(' 12,5 % ') // 12.5
  */
 export function readProgress(raw: string | undefined): number | undefined {
-  const text = (raw ?? '')
-    .trim()
-    .replace(/\s*%$/, '')
-    .replace(/^(-?\d+),(\d+)$/, '$1.$2');
+  const text = withoutPercentSign((raw ?? '').trim()).replace(/^(-?\d+),(\d+)$/, '$1.$2');
   if (text === '') return undefined;
   const value = Number(text);
   if (!Number.isFinite(value)) return undefined;
@@ -60,4 +57,9 @@ export function exportProgress(
     weights += weight;
   }
   return Math.round((total / weights) * 10) / 10;
+}
+
+/** A trailing `%` and the blanks before it dropped; `trimEnd` where `/\s*%$/` would backtrack. */
+function withoutPercentSign(text: string): string {
+  return text.endsWith('%') ? text.slice(0, -1).trimEnd() : text;
 }
