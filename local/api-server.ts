@@ -149,7 +149,7 @@ export class LocalApiServer {
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const presented = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1] ?? '';
+  const presented = /^Bearer\s+(\S.*)$/i.exec(header ?? '')?.[1] ?? '';
   const expected = Buffer.from(token);
   const actual = Buffer.from(presented);
   return actual.length === expected.length && timingSafeEqual(actual, expected);

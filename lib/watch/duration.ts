@@ -20,7 +20,9 @@ export function parseDurationSeconds(text: string): number {
       Number(seconds ?? 0)
     );
   }
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)\s*([smhdw])/gi)];
+  // Sticky (`y`): each part must start where the last ended, so a run of digits without a unit is
+  // read once, not retried from every digit (quadratic: issue 10).
+  const parts = [...trimmed.matchAll(/\s*(\d+(?:\.\d+)?)\s*([smhdw])/giy)];
   const rebuilt = parts.map((part) => part[0].replace(/\s+/g, '')).join('');
   if (parts.length === 0 || rebuilt.toLowerCase() !== trimmed.replace(/\s+/g, '').toLowerCase()) {
     throw new InvalidInputError(`"${text}" is not a duration (examples: 90s, 30m, 2h, 1d12h, PT2H)`);

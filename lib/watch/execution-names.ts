@@ -22,16 +22,27 @@ export function rootExecutionName(job: Pick<Job, 'jobId' | 'watch'>, attempt = a
   return `${job.jobId}-r${attempt}`;
 }
 
-const SUFFIXES = /(?:-r(\d+))?(?:-c\d+)*$/;
-
 /**
  * The job id in an execution name, its restart and continuation suffixes dropped.
  *
  * @example jobIdOfExecutionName('jw-1f-r2-c4') // 'jw-1f'
  */
 export function jobIdOfExecutionName(name: string): string | undefined {
-  const jobId = name.replace(SUFFIXES, '');
+  const { jobId } = splitSuffixes(name);
   return jobId.length > 0 ? jobId : undefined;
+}
+
+/**
+ * `<jobId>[-r<attempt>](-c<n>)*`, one suffix at a time from the end: the single pattern
+ * `/(?:-r(\d+))?(?:-c\d+)*$/` was retried from every position (quadratic).
+ */
+function splitSuffixes(name: string): { jobId: string; attempt?: string } {
+  let jobId = name;
+  for (let suffix = /-c\d+$/.exec(jobId); suffix; suffix = /-c\d+$/.exec(jobId)) {
+    jobId = jobId.slice(0, suffix.index);
+  }
+  const restart = /-r(\d+)$/.exec(jobId);
+  return restart ? { jobId: jobId.slice(0, restart.index), attempt: restart[1] } : { jobId };
 }
 
 /**
@@ -40,6 +51,6 @@ export function jobIdOfExecutionName(name: string): string | undefined {
  * @example attemptOfExecutionName('jw-1f-c2') // 1
  */
 export function attemptOfExecutionName(name: string): number {
-  const attempt = SUFFIXES.exec(name)?.[1];
+  const { attempt } = splitSuffixes(name);
   return attempt ? Number(attempt) : 1;
 }

@@ -318,7 +318,7 @@ export class AvidCtmsSimulator {
     if (form.get('grant_type') !== servedGrant) {
       return json(400, { error: 'unsupported_grant_type' });
     }
-    const basic = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const basic = /^Basic\s+(\S.*)$/i.exec(request.headers.authorization ?? '')?.[1];
     const expected = `${this.credentials.clientId}:${this.credentials.clientSecret}`;
     const wantedAuth = servedGrant === 'password' ? 'password' : 'client-credentials';
     if (
@@ -347,7 +347,7 @@ export class AvidCtmsSimulator {
 
   private authorized(request: SimRequest): boolean {
     if (this.options.auth === 'none') return true;
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = /^Bearer\s+(\S.*)$/i.exec(request.headers.authorization ?? '')?.[1];
     // CTMS also takes the token from the avidAccessToken cookie (browser sessions).
     const cookie = /(?:^|;\s*)avidAccessToken=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
     const token = bearer ?? cookie;

@@ -232,7 +232,7 @@ export class VdgSenseSimulator {
   // --- wire format ---------------------------------------------------------------------------
 
   private handle(request: SimRequest): SimResponse | Promise<SimResponse> {
-    const path = request.url.pathname.toLowerCase().replace(/\/+$/, '');
+    const path = withoutTrailingSlashes(request.url.pathname.toLowerCase());
     if (path === '/info') {
       return xml(
         200,
@@ -455,4 +455,11 @@ function escapeXmlText(text: string): string {
 export function vdgTime(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+// A loop, not `/\/+$/`: that pattern is retried from every slash of a long run (quadratic).
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charAt(end - 1) === '/') end -= 1;
+  return text.slice(0, end);
 }
