@@ -51,6 +51,18 @@ describe('regular expressions in lib/ and local/', () => {
     expect(regexes.some((found) => found.location.startsWith('lib/vendors/vdg-sense/'))).toBe(true);
   });
 
+  it('flags the errorcode regex that froze the process on a 248-byte VDG answer (issue 10)', () => {
+    // Prepare: the pattern lib/vendors/vdg-sense/vdg-sense-schema.ts used before the fix.
+    const frozeTheProcess =
+      /^\s*(?:<\?xml[^>]*\?>\s*|<!--[\s\S]*?-->\s*)*<result\b(?:[^>]*?\berrorcode\s*=\s*["']?\s*(-?\d+)|[^>]*>\s*<errorcode\s*>\s*(-?\d+)\s*<\/errorcode\s*>)/i;
+
+    // Act
+    const diagnostics = checkSync(frozeTheProcess.source, frozeTheProcess.flags, CHECK_OPTIONS);
+
+    // Assess: the limits above still let recheck see what mattered.
+    expect(diagnostics.status).toBe('vulnerable');
+  });
+
   it('builds no RegExp from text known only at run time', () => {
     // Act
     const computed = regexes.filter((found) => found.source === undefined);
