@@ -85,30 +85,24 @@ export class LocalApiServer {
     if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
       return problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'Send Authorization: Bearer <token>');
     }
-    const body = await readBody(request, MAX_BODY_BYTES);
-    if (body === undefined) {
-      return problem(
+    const read = await readBody(request, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES);
+    if (read.kind === 'too-large') {
+      const refused = problem(
         413,
         PROBLEM_TYPES.payloadTooLarge,
         'Payload too large',
         `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
       );
+      return read.drained ? refused : { ...refused, headers: { ...refused.headers, connection: 'close' } };
     }
+    const body = read.body;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    const rawHeaders: Array<[string, string]> = [];
     for (let index = 0; index < request.rawHeaders.length; index += 2) {
-      const name = request.rawHeaders[index] ?? '';
-      const value = request.rawHeaders[index + 1] ?? '';
-      headers[name] = value;
-      multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+      rawHeaders.push([request.rawHeaders[index] ?? '', request.rawHeaders[index + 1] ?? '']);
     }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [key, value] of url.searchParams) {
-      query[key] = value;
-      multiQuery[key] = [...(multiQuery[key] ?? []), value];
-    }
+    const { single: headers, multi: multiValueHeaders } = collectValues(rawHeaders);
+    const { single: query, multi: multiQuery } = collectValues(url.searchParams);
     const requestId = randomUUID();
     const event: APIGatewayProxyEvent = {
       resource: '/{proxy+}',
@@ -163,16 +157,62 @@ function problem(status: number, type: string, title: string, detail: string): A
   };
 }
 
-/** Reads the body, or undefined when it is larger than `limit` bytes. */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
+/**
+ * Names and values as API Gateway puts them in an event: the last value under `single`, all of
+ * them under `multi`. The names are outside input, so they are kept in Maps and only turned into
+ * objects at the end, where Object.fromEntries makes each one an own property: a name such as
+ * `__proto__` or `constructor` is data, never a lookup of Object.prototype.
+ */
+function collectValues(pairs: Iterable<[string, string]>): {
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+} {
+  const single = new Map<string, string>();
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    single.set(name, value);
+    const values = multi.get(name);
+    if (values) values.push(value);
+    else multi.set(name, [value]);
   }
-  return Buffer.concat(chunks);
+  return { single: Object.fromEntries(single), multi: Object.fromEntries(multi) };
+}
+
+/**
+ * How much of an oversized body is read and thrown away so that its client, still sending, reads
+ * the 413 instead of a connection reset: API Gateway's own payload limit (10 MB). Past it the
+ * answer goes out with `Connection: close` and the rest is not read.
+ */
+export const DRAIN_LIMIT_BYTES = 10 * 1024 * 1024;
+
+type BodyRead = { kind: 'read'; body: Buffer } | { kind: 'too-large'; drained: boolean };
+
+/**
+ * Reads the body, keeping at most `limit` bytes. A larger one is read to its end and discarded,
+ * up to `drainLimit`: closing a socket with unread data resets it, and the client then loses the
+ * answer it has not read yet.
+ */
+function readBody(request: IncomingMessage, limit: number, drainLimit: number): Promise<BodyRead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > drainLimit) {
+        request.off('data', onData);
+        request.pause();
+        resolve({ kind: 'too-large', drained: false });
+      }
+    };
+    request.on('data', onData);
+    request.once('end', () =>
+      resolve(
+        size > limit ? { kind: 'too-large', drained: true } : { kind: 'read', body: Buffer.concat(chunks) },
+      ),
+    );
+    request.once('error', reject);
+  });
 }
 
 function localIdentity(
