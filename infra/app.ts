@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
-import { parseConnections } from '../lib/config/connection-registry.js';
+import { readJsonFile } from '../lib/config/connection-registry.js';
 import type { Connection } from '../lib/config/connections.js';
+import { validateConnections } from '../lib/config/validate-connections.js';
+import { ConfigurationError } from '../lib/jobs/errors.js';
+import { adapterFor } from '../lib/vendors/registry.js';
 import { JobwatchStatefulStack } from './stateful-stack.js';
 import { JobwatchStatelessStack } from './stateless-stack.js';
 
@@ -56,10 +58,16 @@ function jwtContext(app: App): { jwt?: { issuer: string; audience: string; jwksU
   return { jwt: { issuer, audience, ...(typeof jwksUrl === 'string' ? { jwksUrl } : {}) } };
 }
 
+/** Checks every connection at synth, as `npm start` does locally (lib/config/validate-connections.ts). */
 function loadConnections(file: unknown): Connection[] {
   if (typeof file !== 'string' || file === '') return [];
-  const parsed = DeployConfigSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  return parseConnections(parsed.connections, file);
+  const parsed = DeployConfigSchema.safeParse(readJsonFile(file));
+  if (!parsed.success) throw new ConfigurationError(`${file}: connections: must be an array of connections`);
+  return validateConnections(parsed.data.connections, {
+    source: file,
+    schemasFor: adapterFor,
+    credentials: 'secret',
+  });
 }
 
 /**

@@ -206,7 +206,8 @@ function waitForSignal(): Promise<void> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`jobwatch: ${describeError(error).message}`);
+    // A configuration error has one line per problem: each gets the prefix.
+    for (const line of describeError(error).message.split('\n')) console.error(`jobwatch: ${line}`);
     process.exit(1);
   },
 );

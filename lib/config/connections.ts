@@ -2,22 +2,38 @@ import { z } from 'zod';
 import { VendorNameSchema } from '../jobs/job.js';
 import { POLL_VENDOR_BUDGET_MS } from './time-budgets.js';
 
+/** The longest wait between two polls the state machine has a retrier for (its longest tier). */
+export const MAX_POLL_INTERVAL_SECONDS = 1800;
+/** A watch's deadline is at most a year away: the longest a Step Functions execution may run. */
+export const MAX_DEADLINE_SECONDS = 365 * 24 * 3600;
+
 /**
  * Polling bounds an operator sets per connection (and a caller may narrow per job, within them).
  * Seconds throughout.
  */
 export const PollingSettingsSchema = z
   .object({
-    minIntervalSeconds: z.number().int().min(1).max(3600).optional(),
-    maxIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** The shortest wait between polls: 5 s is the state machine's shortest retrier interval. */
+    minIntervalSeconds: z.number().int().min(5).max(MAX_POLL_INTERVAL_SECONDS).optional(),
+    maxIntervalSeconds: z.number().int().min(5).max(MAX_POLL_INTERVAL_SECONDS).optional(),
     /** No change in status or progress for this long marks the job stalled. */
-    stallAfterSeconds: z.number().int().min(60).optional(),
+    stallAfterSeconds: z.number().int().min(60).max(MAX_DEADLINE_SECONDS).optional(),
     /** When a job stalls, end it as FAILED instead of only flagging it. */
     failOnStall: z.boolean().optional(),
-    /** Deadline for jobs that do not bring their own. */
-    defaultDeadlineSeconds: z.number().int().min(60).optional(),
+    /** Deadline for jobs that do not bring their own; at most a year, a Step Functions execution's limit. */
+    defaultDeadlineSeconds: z.number().int().min(60).max(MAX_DEADLINE_SECONDS).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((polling, context) => {
+    const { minIntervalSeconds: min, maxIntervalSeconds: max } = polling;
+    if (min !== undefined && max !== undefined && min > max) {
+      context.addIssue({
+        code: 'custom',
+        path: ['minIntervalSeconds'],
+        message: `${min} is more than maxIntervalSeconds ${max}`,
+      });
+    }
+  });
 export type PollingSettings = z.infer<typeof PollingSettingsSchema>;
 
 const ConnectionNameSchema = z
