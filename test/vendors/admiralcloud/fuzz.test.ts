@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { admiralcloudAdapter } from '../../../lib/vendors/admiralcloud/index.js';
+import {
+  anyText,
+  type FuzzTarget,
+  fuzzParameters,
+  jsonDocument,
+  jsonFixtures,
+  mutatedFixture,
+  mutatedJsonFixture,
+  outcomeOf,
+  READ_OR_REFUSED,
+} from '../../security/vendor-fuzz.js';
+
+const FIXTURES_DIRECTORY = new URL('./fixtures/', import.meta.url);
+const FIXTURES = readdirSync(FIXTURES_DIRECTORY).map((name) =>
+  readFileSync(new URL(name, FIXTURES_DIRECTORY), 'utf8'),
+);
+
+const base: FuzzTarget = {
+  adapter: admiralcloudAdapter,
+  options: {},
+  credentials: { accessKey: 'fuzz-access-key', accessSecret: 'fuzz-access-secret' },
+  reference: { jobId: 'b7' },
+  contentType: 'application/json',
+};
+
+/** The recorded answers' own jobs, so edited answers reach the mappers, and one they do not list. */
+const TARGETS: FuzzTarget[] = [{ jobId: '7c1e9a40-batch' }, { jobId: 'b7' }].map((reference) => ({
+  ...base,
+  reference,
+}));
+
+const VOCABULARY = [
+  'ok',
+  'jobId',
+  'id',
+  'percent',
+  'activities',
+  'status',
+  'message',
+  'result',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'type',
+  'data',
+  'mediaContainerId',
+];
+
+describe('AdmiralCloud activity answers, fuzzed', () => {
+  it('reads any text as an observation or a protocol error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...TARGETS), anyText, async (target, body) => {
+        expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+      }),
+      fuzzParameters(500),
+    );
+  });
+
+  it('reads JSON of its own vocabulary as an observation or a protocol error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...TARGETS), jsonDocument(VOCABULARY), async (target, document) => {
+        expect(await outcomeOf(target, { body: JSON.stringify(document) ?? 'null' })).toBeOneOf(
+          READ_OR_REFUSED,
+        );
+      }),
+      fuzzParameters(800),
+    );
+  });
+
+  it('reads recorded answers with edited fields as an observation or a protocol error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...TARGETS),
+        mutatedJsonFixture(jsonFixtures(FIXTURES), VOCABULARY),
+        async (target, body) => {
+          expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+        },
+      ),
+      fuzzParameters(800),
+    );
+  });
+
+  it('reads recorded answers with edited text as an observation or a protocol error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...TARGETS), mutatedFixture(FIXTURES), async (target, body) => {
+        expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+      }),
+      fuzzParameters(300),
+    );
+  });
+});
