@@ -3,6 +3,7 @@
  * simulated fleet, through the synthesized state machine run locally with compressed time.
  *
  *   npm run bench -- [--jobs 200] [--max-hours 2] [--speed 25] [--seed 7]
+ *   npm run bench -- --parse    (2 MB adversarial vs benign bodies per adapter: bench/parse.ts)
  *
  * The speed is what two cores sustain with ~400 watches at once; faster, the event loop lags and
  * every design's detection delay is inflated (the run prints the lag).
@@ -394,7 +395,11 @@ function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-main().then(
+// `--parse` runs the parse benchmark instead of the fleet (bench/parse.ts).
+(process.argv.includes('--parse')
+  ? import('./parse.js').then(({ runParseBenchmark }) => runParseBenchmark())
+  : main()
+).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
