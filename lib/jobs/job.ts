@@ -21,10 +21,23 @@ export type JobErrorInfo = z.infer<typeof JobErrorInfoSchema>;
  * Trouble *watching* the job (vendor unreachable, credentials refused, unreadable payload).
  * Kept apart from the job's own error: the job may be fine while we cannot see it.
  */
+/**
+ * What keeps jobwatch from reading the vendor. Only its `kind` is news (a new version): the text
+ * of one kind of trouble changes from poll to poll (500, 502, ECONNRESET) and is kept as the
+ * latest, with how often and until when it was seen, in the same version.
+ */
 export const WatchIssueSchema = z.object({
   kind: z.enum(['transport', 'auth', 'protocol', 'internal']),
+  /** The latest description of this trouble. */
   message: z.string(),
+  /** When this kind of trouble was first seen (the start of the back-off). */
   since: IsoTimestamp,
+  /** When it was last seen. */
+  lastSeenAt: IsoTimestamp.optional(),
+  /** Polls that met it since `since`. */
+  count: z.number().int().positive().optional(),
+  /** When the vendor asked to be called again (its Retry-After), if it did. */
+  retryAt: IsoTimestamp.optional(),
 });
 export type WatchIssue = z.infer<typeof WatchIssueSchema>;
 

@@ -4,10 +4,19 @@ import { isFinal } from './job-status.js';
 
 export interface TransitionResult {
   job: Job;
+  /** A material change: a new version (and history entry), `updatedAt` moves. */
   changed: boolean;
+  /**
+   * Not material, but `job` differs from the stored one (the latest text of the same watch
+   * issue, its count, when it was last seen): the store keeps it in place, at the same version.
+   */
+  refresh?: boolean;
 }
 
-/** The fields whose change makes a new snapshot. `details` alone does not (bandwidth jitters). */
+/**
+ * The fields whose change makes a new snapshot. `details` alone does not (bandwidth jitters), nor
+ * does a watch issue's text: only its coming, its going and its kind ({@link watchIssueKind}).
+ */
 const MATERIAL_FIELDS = [
   'status',
   'rawStatus',
@@ -15,11 +24,15 @@ const MATERIAL_FIELDS = [
   'partial',
   'message',
   'error',
-  'watchIssue',
   'stalled',
   'watch',
   'adapterState',
 ] as const satisfies readonly (keyof Job)[];
+
+/** What of a watch issue is news: whether there is one, and of which kind. */
+function watchIssueKind(job: Job): string | undefined {
+  return job.watchIssue?.kind;
+}
 
 /** Whole percent, never rounded up to 100 while the vendor still works. */
 export function normalizeProgress(progress: number | undefined): number | undefined {
@@ -82,14 +95,31 @@ function nextProgressAnchor(
   return { at: observedAt.toISOString(), progress };
 }
 
-/** Records trouble watching the job. Only a new kind or message of trouble is a change. */
-export function applyWatchIssue(job: Job, issue: Omit<WatchIssue, 'since'>, at: Date): TransitionResult {
+/**
+ * Records trouble watching the job. A new kind of trouble is a change (a new version); the same
+ * kind again only refreshes the issue in place: its latest text, when the vendor asked to be
+ * called again, how often and until when it was seen — so 500 → 502 → ECONNRESET is one version,
+ * and the back-off keeps counting from the first.
+ *
+ * @example applyWatchIssue(job, { kind: 'transport', message: 'GET … answered 503' }, now)
+ */
+export function applyWatchIssue(
+  job: Job,
+  issue: Pick<WatchIssue, 'kind' | 'message' | 'retryAt'>,
+  at: Date,
+): TransitionResult {
   if (isFinal(job.status)) return { job, changed: false };
-  const since =
-    job.watchIssue?.kind === issue.kind && job.watchIssue.message === issue.message
-      ? job.watchIssue.since
-      : at.toISOString();
-  return finishTransition(job, { ...job, watchIssue: { ...issue, since } }, at, false);
+  const seen = at.toISOString();
+  const previous = job.watchIssue?.kind === issue.kind ? job.watchIssue : undefined;
+  const watchIssue: WatchIssue = withoutUndefined({
+    kind: issue.kind,
+    message: issue.message,
+    since: previous?.since ?? seen,
+    lastSeenAt: seen,
+    count: (previous?.count ?? (previous ? 1 : 0)) + 1,
+    retryAt: issue.retryAt,
+  });
+  return finishTransition(job, { ...job, watchIssue }, at, false);
 }
 
 /** Ends a job on our side: our deadline passed, or the caller cancelled it. */
@@ -134,8 +164,19 @@ export function applyStalled(job: Job, stalled: boolean, at: Date): TransitionRe
 }
 
 function finishTransition(previous: Job, candidate: Job, at: Date, observed: boolean): TransitionResult {
-  const changed = MATERIAL_FIELDS.some((field) => !isDeepStrictEqual(previous[field], candidate[field]));
-  if (!changed) return { job: previous, changed: false };
+  const changed =
+    MATERIAL_FIELDS.some((field) => !isDeepStrictEqual(previous[field], candidate[field])) ||
+    watchIssueKind(previous) !== watchIssueKind(candidate);
+  if (!changed) {
+    if (isDeepStrictEqual(previous.watchIssue, candidate.watchIssue))
+      return { job: previous, changed: false };
+    // Same version, same updatedAt: only the issue's latest text and counters move.
+    return {
+      job: withoutUndefined({ ...previous, watchIssue: candidate.watchIssue }),
+      changed: false,
+      refresh: true,
+    };
+  }
   const next: Job = {
     ...candidate,
     version: previous.version + 1,

@@ -198,6 +198,17 @@ export class DynamoJobStore implements JobStore {
       // one, or it could never be rolled forward (the latest item's condition refuses it).
       if (isFinal(current.status)) return { job: current, previous: current, changed: false };
       const result = transition(current);
+      if (!result.changed && result.refresh) {
+        const refreshed = checkedRefresh(current, result.job);
+        if (await this.#refreshWatchIssue(refreshed))
+          return { job: refreshed, previous: current, changed: false };
+        // Another writer moved the job on: apply the transition to what it wrote.
+        if (attempt >= this.#maxAttempts) {
+          throw new ConcurrentUpdateError(`Job ${jobId}: lost ${attempt} races to refresh its watch issue`);
+        }
+        current = await this.#readLatest(jobId);
+        continue;
+      }
       if (!result.changed) return { job: current, previous: current, changed: false };
       const next = checkedSuccessor(current, result.job);
 
@@ -529,6 +540,41 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
+  /**
+   * Keeps the latest text of the current watch issue (and its count, last seen, retry time) on the
+   * latest item, in place: no new version, no history entry, `updatedAt` and the listing keys
+   * unchanged. History `V#n` keeps the issue as it was when version n was written, which is what
+   * the history is for (the trouble's kind, and when it began). False when the job left version n.
+   */
+  async #refreshWatchIssue(job: Job): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { [PARTITION_KEY]: jobPartitionKey(job.jobId), [SORT_KEY]: LATEST_SORT_KEY },
+          UpdateExpression: 'SET #watchIssue = :watchIssue',
+          // Race: a writer that claimed version n+1 meanwhile. Its snapshot wins; this refresh
+          // must not land on it (the caller re-reads and re-applies), nor on a final job.
+          ConditionExpression: `#version = :version AND ${NOT_FINAL_CONDITION}`,
+          ExpressionAttributeNames: {
+            '#watchIssue': 'watchIssue',
+            '#version': 'version',
+            '#status': 'status',
+          },
+          ExpressionAttributeValues: {
+            ':watchIssue': plainData(job).watchIssue,
+            ':version': job.version,
+            ...FINAL_STATUS_VALUES,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Completes another writer's claimed `version`: its history item becomes latest, if still due. */
   async #rollForward(jobId: string, version: number): Promise<void> {
     const { Item: item } = await this.#client.send(
@@ -713,6 +759,23 @@ function checkedSuccessor(current: Job, candidate: Job): Job {
     );
   }
   return next;
+}
+
+/** A refresh may change the watch issue's text and counters only, never the version or the kind. */
+function checkedRefresh(current: Job, candidate: Job): Job {
+  const refreshed = parseOwnJob(candidate, 'transition result');
+  if (
+    refreshed.jobId !== current.jobId ||
+    refreshed.version !== current.version ||
+    refreshed.watchIssue?.kind === undefined ||
+    refreshed.watchIssue.kind !== current.watchIssue?.kind
+  ) {
+    throw new InvalidInputError(
+      `A refresh of job ${current.jobId} must keep version ${current.version} and its watch issue's kind`,
+      ['version', 'watchIssue'],
+    );
+  }
+  return { ...current, watchIssue: refreshed.watchIssue };
 }
 
 function parseOwnJob(job: Job, what: string): Job {

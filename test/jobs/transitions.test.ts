@@ -163,6 +163,67 @@ describe('applyWatchIssue', () => {
     expect(again.job.status).toBe('UNKNOWN');
   });
 
+  it('keeps one version while only the text of the trouble changes: latest text, count, first and last seen', () => {
+    // Prepare
+    const first = applyWatchIssue(newJob(), { kind: 'transport', message: 'GET x answered 500' }, at(1));
+
+    // Act
+    const second = applyWatchIssue(first.job, { kind: 'transport', message: 'GET x answered 502' }, at(20));
+    const third = applyWatchIssue(
+      second.job,
+      { kind: 'transport', message: 'GET x failed: ECONNRESET' },
+      at(50),
+    );
+
+    // Assess
+    expect(first.changed).toBe(true);
+    expect([second.changed, third.changed]).toEqual([false, false]);
+    expect([second.refresh, third.refresh]).toEqual([true, true]);
+    expect(third.job.version).toBe(first.job.version);
+    expect(third.job.updatedAt).toBe(first.job.updatedAt);
+    expect(third.job.watchIssue).toEqual({
+      kind: 'transport',
+      message: 'GET x failed: ECONNRESET',
+      since: at(1).toISOString(),
+      lastSeenAt: at(50).toISOString(),
+      count: 3,
+    });
+  });
+
+  it('makes a new version when the kind of trouble changes, and counts it afresh', () => {
+    // Prepare
+    const transport = applyWatchIssue(newJob(), { kind: 'transport', message: 'answered 503' }, at(1));
+    const again = applyWatchIssue(transport.job, { kind: 'transport', message: 'answered 502' }, at(10));
+
+    // Act
+    const auth = applyWatchIssue(again.job, { kind: 'auth', message: 'answered 401' }, at(30));
+
+    // Assess
+    expect(auth.changed).toBe(true);
+    expect(auth.job.version).toBe(transport.job.version + 1);
+    expect(auth.job.updatedAt).toBe(at(30).toISOString());
+    expect(auth.job.watchIssue).toEqual({
+      kind: 'auth',
+      message: 'answered 401',
+      since: at(30).toISOString(),
+      lastSeenAt: at(30).toISOString(),
+      count: 1,
+    });
+  });
+
+  it('keeps when the vendor asked to be called again, without a new version', () => {
+    const first = applyWatchIssue(newJob(), { kind: 'transport', message: 'answered 503' }, at(1));
+
+    const throttled = applyWatchIssue(
+      first.job,
+      { kind: 'transport', message: 'answered 429', retryAt: at(9).toISOString() },
+      at(2),
+    );
+
+    expect(throttled.changed).toBe(false);
+    expect(throttled.job.watchIssue).toMatchObject({ retryAt: at(9).toISOString(), count: 2 });
+  });
+
   it('never turns a job FAILED', () => {
     const { job } = applyWatchIssue(newJob({ status: 'RUNNING' }), { kind: 'auth', message: '401' }, at(1));
 

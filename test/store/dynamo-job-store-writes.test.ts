@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentUpdateError, InvalidInputError, JobNotFoundError } from '../../lib/jobs/errors.js';
-import { applyObservation } from '../../lib/jobs/transitions.js';
+import { applyObservation, applyWatchIssue } from '../../lib/jobs/transitions.js';
 import { DynamoJobStore } from '../../lib/store/dynamo-job-store.js';
 import { CorruptJobItemError } from '../../lib/store/store-errors.js';
 import { jobPartitionKey } from '../../lib/store/table-design.js';
@@ -132,6 +132,78 @@ describe('update', () => {
     expect(result.job.version).toBe(2);
     expect(recording.commands).toEqual(['GetItemCommand']);
     expect(versionsOf(await rawHistory(raw, tableName, 'jw-test-1'))).toEqual([1, 2]);
+  });
+
+  it('keeps the latest text of the same watch issue in place: no new version, no history entry', async () => {
+    // Prepare
+    const { store, tableName, recording } = await fixture.freshStore();
+    const raw = fixture.client().documentClient;
+    await store.createJob(newJob());
+    const at = (minute: number) => new Date(Date.UTC(2025, 5, 1, 10, minute));
+    const first = await store.update('jw-test-1', (current) =>
+      applyWatchIssue(current, { kind: 'transport', message: 'GET x answered 500' }, at(1)),
+    );
+    recording.commands.length = 0;
+
+    // Act
+    const second = await store.update('jw-test-1', (current) =>
+      applyWatchIssue(current, { kind: 'transport', message: 'GET x answered 502' }, at(2)),
+    );
+    await store.update('jw-test-1', (current) =>
+      applyWatchIssue(current, { kind: 'transport', message: 'GET x failed: ECONNRESET' }, at(3)),
+    );
+    const kindChanged = await store.update('jw-test-1', (current) =>
+      applyWatchIssue(current, { kind: 'auth', message: 'GET x answered 401' }, at(4)),
+    );
+
+    // Assess
+    expect(second.changed).toBe(false);
+    expect(recording.commands.slice(0, 2)).toEqual(['GetItemCommand', 'UpdateItemCommand']);
+    expect(kindChanged.changed).toBe(true);
+    expect(kindChanged.previous).toMatchObject({
+      version: first.job.version,
+      updatedAt: first.job.updatedAt,
+      watchIssue: {
+        kind: 'transport',
+        message: 'GET x failed: ECONNRESET',
+        since: at(1).toISOString(),
+        lastSeenAt: at(3).toISOString(),
+        count: 3,
+      },
+    });
+    expect(versionsOf(await rawHistory(raw, tableName, 'jw-test-1'))).toEqual([1, 2, 3]);
+    expect((await store.getJob('jw-test-1'))?.watchIssue).toMatchObject({ kind: 'auth', count: 1 });
+  });
+
+  it('loses no new version to racing watch issue refreshes, and never refreshes onto a newer one', async () => {
+    // Prepare
+    const { store, tableName } = await fixture.freshStore({ retry: { maxAttempts: 30, maxDelayMs: 20 } });
+    const raw = fixture.client().documentClient;
+    await store.createJob(newJob());
+    const at = (second: number) => new Date(Date.UTC(2025, 5, 1, 10, 0, second));
+    await store.update('jw-test-1', (current) =>
+      applyWatchIssue(current, { kind: 'transport', message: 'answered 500' }, at(1)),
+    );
+
+    // Act
+    const results = await Promise.all([
+      ...range(1, 10).map((writer) =>
+        store.update('jw-test-1', (current) =>
+          applyWatchIssue(
+            current,
+            { kind: 'transport', message: `answered 50${writer % 4}` },
+            at(1 + writer),
+          ),
+        ),
+      ),
+      ...range(1, 10).map(() => store.update('jw-test-1', bumpProgress)),
+    ]);
+
+    // Assess
+    expect(results.filter((result) => result.changed)).toHaveLength(10);
+    const latest = await store.getJob('jw-test-1');
+    expect(latest).toMatchObject({ version: 12, progress: 10, watchIssue: { kind: 'transport' } });
+    expect(versionsOf(await rawHistory(raw, tableName, 'jw-test-1'))).toEqual(range(1, 12));
   });
 
   it('grows the version by one per change and keeps every snapshot, oldest first', async () => {
