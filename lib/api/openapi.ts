@@ -64,7 +64,9 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
         ...(response.schema
           ? {
               content: {
-                'application/json': { schema: { $ref: `#/components/schemas/${response.schema}` } },
+                [response.schema === 'Problem' ? 'application/problem+json' : 'application/json']: {
+                  schema: { $ref: `#/components/schemas/${response.schema}` },
+                },
               },
             }
           : {}),

@@ -6,6 +6,7 @@ import {
   UnknownConnectionError,
 } from '../jobs/errors.js';
 import { TooManyWaitersError } from '../store/store-errors.js';
+import { DeadlineConflictError } from '../watch/duration.js';
 import { JobAlreadyFinalError } from '../watch/rewatch.js';
 
 /** An RFC 9457 problem document. `type` is stable per kind of error; clients may switch on it. */
@@ -30,6 +31,7 @@ export const PROBLEM_TYPES = {
   routeNotFound: problemType('route-not-found'),
   methodNotAllowed: problemType('method-not-allowed'),
   idempotencyConflict: problemType('idempotency-conflict'),
+  deadlineConflict: problemType('deadline-conflict'),
   jobFinal: problemType('job-final'),
   tooManyWaiters: problemType('too-many-waiters'),
   payloadTooLarge: problemType('payload-too-large'),
@@ -72,6 +74,14 @@ export function problemFor(error: unknown): Problem {
   }
   if (error instanceof JobNotFoundError) {
     return { type: PROBLEM_TYPES.jobNotFound, title: 'Job not found', status: 404, detail: error.message };
+  }
+  if (error instanceof DeadlineConflictError) {
+    return {
+      type: PROBLEM_TYPES.deadlineConflict,
+      title: 'Watch running with another deadline',
+      status: 409,
+      detail: error.message,
+    };
   }
   if (error instanceof IdempotencyConflictError) {
     return {

@@ -21,7 +21,11 @@ export interface ApiRoute {
   /** Status codes this route answers besides the problem documents every route may send. */
   responses: Record<
     number,
-    { description: string; schema?: 'Job' | 'JobPage' | 'Cancel' | 'Connections' | 'Health' | 'OpenApi' }
+    {
+      description: string;
+      /** `Problem` is served as application/problem+json, the others as application/json. */
+      schema?: 'Job' | 'JobPage' | 'Cancel' | 'Connections' | 'Health' | 'OpenApi' | 'Problem';
+    }
   >;
 }
 
@@ -39,7 +43,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: WatchRequestSchema,
     responses: {
       202: { description: 'Watching started', schema: 'Job' },
-      200: { description: 'The same watch already existed', schema: 'Job' },
+      200: {
+        description:
+          'The same watch already existed (a repeated start: the same deadline, or none, joins it as it is)',
+        schema: 'Job',
+      },
+      400: {
+        description:
+          'Invalid request, e.g. a deadline that is not in the future or more than one year away ' +
+          "(a watch lasts at most one year, Step Functions' execution limit)",
+        schema: 'Problem',
+      },
+      409: {
+        description:
+          'idempotency-conflict: the key was used for another job; deadline-conflict: the job is watched ' +
+          'already with another deadline, which a start does not change (a duration counts from the first start)',
+        schema: 'Problem',
+      },
     },
   },
   {

@@ -4,7 +4,7 @@ import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
 import { parseReference } from './adapter-context.js';
-import { resolveDeadline } from './duration.js';
+import { checkSameDeadline, resolveDeadline } from './duration.js';
 import { rootExecutionName } from './execution-names.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
 import type { WatchServices } from './ports.js';
@@ -125,6 +125,8 @@ export async function registerWatch(
       `Idempotency key "${watch.idempotencyKey}" was already used for a different job (${job.jobId})`,
     );
   }
+  // Another deadline for a watch that goes on would be silently ignored: refused (409) instead.
+  if (!created && watch.deadline && !isFinal(job.status)) checkSameDeadline(watch.deadline, job);
   return { job, created, callback: watch.callback };
 }
 
