@@ -1,16 +1,22 @@
+import { formsOf, MIN_SECRET_LENGTH, REDACTED, type SecretRegistry } from './secret-registry.js';
+
 /**
- * Removes every known secret value from a text before it reaches a log, a snapshot or an error.
- * Short values (under 4 characters) are left alone: redacting them would shred ordinary text.
+ * Removes every given secret value from a text before it reaches a log, a snapshot or an error,
+ * in each form a vendor could echo it in (see {@link formsOf}). Short values (under 4 characters)
+ * are left alone: redacting them would shred ordinary text. Plain substring search: linear in the
+ * text whatever the secrets contain. A connection's secrets live in a {@link SecretRegistry}.
  *
  * @example redact('token abc123 refused', ['abc123']) // 'token [REDACTED] refused'
  */
-export function redact(text: string, secrets: Iterable<string>): string {
-  let result = text;
+export function redact(text: string, secrets: Iterable<string> | SecretRegistry): string {
+  if (!(Symbol.iterator in secrets)) return secrets.redact(text);
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    result = result.split(secret).join('[REDACTED]');
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) result = result.split(encoded).join('[REDACTED]');
+    if (secret.length >= MIN_SECRET_LENGTH) for (const form of formsOf(secret)) forms.add(form);
+  }
+  let result = text;
+  for (const form of [...forms].sort((left, right) => right.length - left.length)) {
+    if (result.includes(form)) result = result.split(form).join(REDACTED);
   }
   return result;
 }

@@ -5,7 +5,8 @@ import {
   VendorProtocolError,
   VendorTransportError,
 } from '../jobs/errors.js';
-import { describeUrl, redact } from './redact.js';
+import { describeUrl } from './redact.js';
+import { SecretRegistry } from './secret-registry.js';
 import { normalizeBase, resolveUnderBase } from './url-guard.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -32,8 +33,11 @@ export interface VendorHttpClientOptions {
   vendor: string;
   connection: string;
   baseUrl: string;
-  /** Values that must never appear in an error message (passwords, tokens, keys). */
-  secrets?: readonly string[];
+  /**
+   * Values that must never appear in a message (passwords, tokens, keys): a list, or the
+   * connection's registry, to which adapters add the secrets they obtain (`http.secrets.add`).
+   */
+  secrets?: readonly string[] | SecretRegistry;
   timeoutMs?: number;
   maxBytes?: number;
   fetch?: typeof fetch;
@@ -74,6 +78,8 @@ const EXCERPT_LENGTH = 300;
  */
 export class VendorHttpClient {
   readonly baseUrl: URL;
+  /** What must never leave: add every token, session id or signature the moment it exists. */
+  readonly secrets: SecretRegistry;
   private readonly options: VendorHttpClientOptions;
   private readonly fetchImpl: typeof fetch;
   private readonly budget: { name: string; ms: number; deadline: number; signal: AbortSignal } | undefined;
@@ -82,6 +88,12 @@ export class VendorHttpClient {
   constructor(options: VendorHttpClientOptions) {
     this.options = options;
     this.baseUrl = normalizeBase(options.baseUrl);
+    if (options.secrets instanceof SecretRegistry) {
+      this.secrets = options.secrets;
+    } else {
+      this.secrets = new SecretRegistry();
+      this.secrets.setConfigured(options.secrets ?? []);
+    }
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     if (options.budget) {
       const { name, ms } = options.budget;
@@ -106,6 +118,7 @@ export class VendorHttpClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const method = request.method ?? 'GET';
+    registerSentCredentials(this.secrets, request.headers);
     const context: VendorCallContext = {
       vendor: this.options.vendor,
       connection: this.options.connection,
@@ -220,7 +233,7 @@ export class VendorHttpClient {
 
   /** Redacts this connection's secrets from a text. */
   clean(text: string): string {
-    return redact(text, this.options.secrets ?? []);
+    return this.secrets.redact(text);
   }
 
   private async readBody(
@@ -285,6 +298,27 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): strin
     decoder = new TextDecoder('utf-8');
   }
   return decoder.decode(bytes);
+}
+
+/**
+ * Whatever authenticates a request is a secret, whichever adapter built it: the Authorization
+ * value (whole, and the credentials after the scheme word) and each cookie's value. A safety net
+ * under the adapters' own registrations.
+ */
+function registerSentCredentials(secrets: SecretRegistry, headers: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'proxy-authorization') {
+      secrets.add(value);
+      const space = value.indexOf(' ');
+      if (space > 0) secrets.add(value.slice(space + 1).trim());
+    } else if (lower === 'cookie') {
+      for (const pair of value.split(';')) {
+        const equals = pair.indexOf('=');
+        if (equals > 0) secrets.add(pair.slice(equals + 1).trim());
+      }
+    }
+  }
 }
 
 function isTimeout(error: unknown): boolean {

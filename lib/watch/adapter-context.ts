@@ -1,8 +1,9 @@
 import type { Connection } from '../config/connections.js';
 import { POLL_VENDOR_BUDGET_MS } from '../config/time-budgets.js';
+import { type SecretRegistry, secretRegistryFor } from '../http/secret-registry.js';
 import { VendorHttpClient } from '../http/vendor-http-client.js';
 import { ConfigurationError, InvalidInputError } from '../jobs/errors.js';
-import type { Job } from '../jobs/job.js';
+import type { Job, Observation } from '../jobs/job.js';
 import type { AdapterContext, AnyVendorAdapter, WatchedJob } from '../vendors/vendor-adapter.js';
 import type { WatchServices } from './ports.js';
 
@@ -20,6 +21,10 @@ export interface AdapterCallOptions {
  * Everything needed to call one connection's adapter: the adapter, its parsed options, the
  * credentials, and an HTTP client that knows which values to redact and how long the call may
  * spend on the vendor (`lib/config/time-budgets.ts` says why so long and no longer).
+ *
+ * The client carries the connection's {@link SecretRegistry}: the configured secrets, set here,
+ * and the derived ones (tokens, sessions, signatures) the adapter adds as it obtains them. Run
+ * whatever the adapter returns through {@link secretsOf} before it is stored, logged or answered.
  */
 export async function adapterContextFor(
   services: WatchServices,
@@ -41,11 +46,13 @@ export async function adapterContextFor(
       `Connection "${connection.name}" has unusable credentials: ${checked.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.code}`).join('; ')}`,
     );
   }
+  const registry = secretsOf(connection);
+  registry.setConfigured(adapter.secretValues?.(credentials) ?? Object.values(credentials));
   const http = new VendorHttpClient({
     vendor: connection.vendor,
     connection: connection.name,
     baseUrl: connection.baseUrl,
-    secrets: adapter.secretValues?.(credentials) ?? Object.values(credentials),
+    secrets: registry,
     timeoutMs: connection.timeoutMs,
     budget: { name: call.budgetName ?? 'poll', ms: call.budgetMs ?? POLL_VENDOR_BUDGET_MS },
   });
@@ -53,6 +60,35 @@ export async function adapterContextFor(
     adapter,
     context: { connection, options: options.data, credentials, http, now: () => services.now() },
   };
+}
+
+/**
+ * The secrets of a connection, for redacting what its adapter observed (an observation, an error,
+ * a cancel outcome) at the boundary where it would become a snapshot, an event, a log line or an
+ * answer. Holds the configured values once an adapter context was built for the connection in
+ * this process, and every derived secret its adapter registered since.
+ *
+ * @example const observation = secretsOf(connection).redactDeep(await adapter.poll(context, job));
+ */
+export function secretsOf(connection: Connection): SecretRegistry {
+  return secretRegistryFor(connection.name);
+}
+
+/**
+ * An observation with the connection's secrets redacted from every text the vendor could have put
+ * a secret in: the raw status, the message, the error, details and adapterState (stored, though
+ * never answered). The status, progress, timestamps and hints are the adapter's own structure.
+ *
+ * @example const safe = redactObservation(secretsOf(connection), observation);
+ */
+export function redactObservation(secrets: SecretRegistry, observation: Observation): Observation {
+  const redacted: Observation = { ...observation, rawStatus: secrets.redact(observation.rawStatus) };
+  if (observation.message !== undefined) redacted.message = secrets.redact(observation.message);
+  if (observation.error !== undefined) redacted.error = secrets.redactDeep(observation.error);
+  if (observation.details !== undefined) redacted.details = secrets.redactDeep(observation.details);
+  if (observation.adapterState !== undefined)
+    redacted.adapterState = secrets.redactDeep(observation.adapterState);
+  return redacted;
 }
 
 /** Parses a caller's reference with the adapter's schema, naming each bad field. */

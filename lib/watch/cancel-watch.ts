@@ -4,7 +4,7 @@ import { describeError, JobNotFoundError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { applyOwnVerdict } from '../jobs/transitions.js';
-import { adapterContextFor, watchedJob } from './adapter-context.js';
+import { adapterContextFor, secretsOf, watchedJob } from './adapter-context.js';
 import type { WatchServices } from './ports.js';
 
 export interface CancelWatchResult {
@@ -54,6 +54,9 @@ export async function cancelWatch(
       vendorMessage = `Asking ${connection.vendor} to cancel failed: ${describeError(error).message}; jobwatch stopped watching it`;
     }
   }
+  // What the vendor said goes into the snapshot, the event and the API answer: a vendor may echo
+  // the token or key it was sent, in an acceptance as in a refusal.
+  vendorMessage = secretsOf(connection).redact(vendorMessage);
 
   const now = services.now();
   const result = await services.store.update(jobId, (current) =>

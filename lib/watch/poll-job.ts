@@ -34,7 +34,7 @@ import {
   pollAgainErrorName,
 } from '../workflow/poll-contract.js';
 import { ContinueAsNewError, JobEndedError } from '../workflow/workflow-errors.js';
-import { adapterContextFor, watchedJob } from './adapter-context.js';
+import { adapterContextFor, redactObservation, secretsOf, watchedJob } from './adapter-context.js';
 import type { WatchServices } from './ports.js';
 import { registerWatch } from './start-watch.js';
 import { answerWaiters } from './waiters.js';
@@ -100,7 +100,9 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
     // failures are not caught here: they leave the poll for the workflow to retry.
     const { failure } = read;
     const kind = watchIssueKind(failure) ?? 'internal';
-    const described = describeError(failure);
+    // The failure may quote the vendor, and a vendor may echo a token or a key: redacted before
+    // it reaches the log, the snapshot, its history and the events.
+    const described = secretsOf(connection).redactDeep(describeError(failure));
     services.logger[kind === 'internal' ? 'error' : 'warn']('Vendor could not be read; will poll again', {
       jobId: job.jobId,
       connection: connection.name,
@@ -161,7 +163,18 @@ async function loadJob(services: WatchServices, input: ExecutionInput, execution
   return job;
 }
 
+/**
+ * The vendor's view of the job, with every secret of the connection redacted — configured and
+ * derived (tokens, sessions, signatures) — from every string in it, adapterState included: a
+ * vendor may echo what it was sent in a successful answer too, and the observation becomes the
+ * snapshot, its history, the list, the events and the task-token answers.
+ */
 async function observe(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
+  const observation = await observeRaw(services, connection, job);
+  return redactObservation(secretsOf(connection), observation);
+}
+
+async function observeRaw(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
   const { adapter, context } = await adapterContextFor(services, connection);
   try {
     const observation = await adapter.poll(context, watchedJob(adapter, job));

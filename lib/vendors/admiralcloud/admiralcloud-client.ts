@@ -134,6 +134,17 @@ function headersFor(credentials: AdmiralCloudCredentials, form: SignedForm): Rec
   return headers;
 }
 
+/** The signed headers, the signature registered as a secret: it stands for the access secret while valid. */
+function signedHeaders(
+  context: Context,
+  credentials: AdmiralCloudCredentials,
+  form: SignedForm,
+): Record<string, string> {
+  const headers = headersFor(credentials, form);
+  context.http.secrets.add(headers['x-admiralcloud-hash']);
+  return headers;
+}
+
 /**
  * Sends one request, signed the way this server accepts. The route and query parameters are
  * the signed payload, as AdmiralCloud's own examples sign `{ jobId }` for
@@ -178,7 +189,7 @@ async function sendSigned(
         method: call.method,
         url: path,
         query: call.query,
-        headers: headersFor(credentials, form),
+        headers: signedHeaders(context, credentials, form),
       });
       if (firstRefusal) schemeMemory.remember(memoryKey, form.scheme);
       return response;

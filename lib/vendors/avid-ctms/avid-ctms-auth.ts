@@ -71,6 +71,8 @@ export async function authorizationHeaders(
   if (mode.kind === 'none') return {};
   const token =
     mode.kind === 'static-token' ? mode.token : (await oauthToken(context, mode, forceRefresh)).accessToken;
+  // A cached token may come from before this process knew it (another connection name, cleared registry).
+  context.http.secrets.add(token);
   return {
     authorization: `Bearer ${token}`,
     ...(context.options.sendTokenCookie ? { cookie: `avidAccessToken=${token}` } : {}),
@@ -142,6 +144,7 @@ async function requestToken(
   url: string,
 ): Promise<{ token: CachedToken } | { notHere: string }> {
   const basic = Buffer.from(`${mode.clientId}:${mode.clientSecret}`, 'utf8').toString('base64');
+  context.http.secrets.add(basic);
   const form = new URLSearchParams({ grant_type: grant });
   if (mode.kind === 'password') {
     form.set('username', mode.username);
@@ -175,7 +178,10 @@ async function requestToken(
   if (response.status < 200 || response.status >= 300) {
     throw context.http.protocolError(response, `answered ${response.status} to the ${grant} token request`);
   }
-  const answer = TokenResponseSchema.safeParse(context.http.parseJson(response));
+  const body = context.http.parseJson(response);
+  // Secrets from the moment they exist: CTMS may echo a token in any later answer.
+  registerIssuedTokens(context, body);
+  const answer = TokenResponseSchema.safeParse(body);
   if (!answer.success || !answer.data.accessToken) {
     throw context.http.protocolError(response, 'answered a token response without access_token');
   }
@@ -186,6 +192,26 @@ async function requestToken(
     token: { accessToken: answer.data.accessToken, refreshAt: issuedAt + (lifetime - margin) * 1000 },
   };
 }
+
+/** Every token a token response carries is a secret, whether jobwatch uses it or not. */
+function registerIssuedTokens(context: AdapterContext<AvidCtmsOptions>, body: unknown): void {
+  if (body === null || typeof body !== 'object') return;
+  const answer = body as Record<string, unknown>;
+  for (const field of ISSUED_TOKEN_FIELDS) {
+    const value = answer[field];
+    if (typeof value === 'string') context.http.secrets.add(value);
+  }
+}
+
+/** RFC 6749 §5.1 and OpenID Connect names, and the camel-case spelling some CTMS gateways use. */
+const ISSUED_TOKEN_FIELDS = [
+  'access_token',
+  'accessToken',
+  'refresh_token',
+  'refreshToken',
+  'id_token',
+  'idToken',
+] as const;
 
 function lifetimeSeconds(value: number | string | null | undefined, fallback: number): number {
   const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

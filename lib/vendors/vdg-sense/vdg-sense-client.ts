@@ -69,6 +69,8 @@ async function sendWithSession(
 ): Promise<VendorResponse | 'refused'> {
   const headers = { ...request.headers, ...(session.cookie ? { cookie: session.cookie } : {}) };
   const query = { ...request.query, ...(session.query ? { [session.query.name]: session.query.value } : {}) };
+  // A session cached from before this registry knew it still must never leave.
+  context.http.secrets.add(session.query?.value);
   try {
     const response = await context.http.request({ ...request, headers, query });
     if (sessionErrorCodes.length > 0 && sessionErrorCodes.includes(leadingErrorCode(response.text) ?? 0)) {

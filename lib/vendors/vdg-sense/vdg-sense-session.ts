@@ -94,7 +94,9 @@ function requireCredentials(context: AdapterContext<VdgSenseOptions>): {
 /** `Authorization: Basic …` for the basic scheme. */
 export function basicAuthorization(context: AdapterContext<VdgSenseOptions>): string {
   const { username, password } = requireCredentials(context);
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  const token = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+  context.http.secrets.add(token);
+  return `Basic ${token}`;
 }
 
 async function logIn(
@@ -106,6 +108,8 @@ async function logIn(
   const nonce = auth.nonce ?? randomBytes(12).toString('base64url');
   const timestamp = formatVdgTime(context.now().getTime(), { milliseconds: false });
   const digest = computeDigest({ username, password, nonce, timestamp }, auth);
+  // The digest proves the password for as long as the manager accepts its timestamp.
+  context.http.secrets.add(digest);
   const body =
     "<?xml version='1.0'?><AuthenticateUserDigest>" +
     `<username>${escapeXml(username)}</username><nonce>${escapeXml(nonce)}</nonce>` +
@@ -157,7 +161,11 @@ function sessionFrom(
     .getSetCookie()
     .map((header) => header.split(';')[0]?.trim() ?? '')
     .filter((pair) => /^[^=\s]+=/.test(pair));
-  if (cookies.length > 0) return { cookie: cookies.join('; ') };
+  if (cookies.length > 0) {
+    // The session is a credential from the moment it exists: the manager may echo it anywhere.
+    for (const pair of cookies) context.http.secrets.add(pair.slice(pair.indexOf('=') + 1));
+    return { cookie: cookies.join('; ') };
+  }
   const id = SESSION_FIELDS.flatMap((name) => [root[name], root[`${XML_ATTRIBUTE_PREFIX}${name}`]])
     .map(textOf)
     .find((value): value is string => value !== undefined && value !== '');
@@ -170,6 +178,7 @@ function sessionFrom(
         : 'the login answer carried no session, so none was sent',
     };
   }
+  context.http.secrets.add(id);
   return auth.sessionVia === 'query'
     ? { query: { name: auth.sessionName, value: id } }
     : { cookie: `${auth.sessionName}=${id}` };
