@@ -138,7 +138,10 @@ export function formsOf(secret: string): string[] {
   forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
   const base64 = Buffer.from(secret, 'utf8').toString('base64');
   forms.add(base64);
-  forms.add(base64.replace(/=+$/, ''));
+  // Unpadded: base64 pads with at most two '='.
+  let end = base64.length;
+  while (end > 0 && base64[end - 1] === '=') end -= 1;
+  forms.add(base64.slice(0, end));
   forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
   forms.add(JSON.stringify(secret).slice(1, -1));
   forms.add(
