@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalGuid } from '../shared/guid.js';
 
 /*
  * Two kinds of schema live here, on purpose side by side:
@@ -17,11 +18,18 @@ const COMMAND_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export const AvidCtmsReferenceSchema = z
   .object({
+    // One spelling per UUID (case, braces, urn:uuid:), so one command is one job [INF: UUIDs
+    // compare so, RFC 9562, and CTMS writes them in lower case]; numeric ids are only trimmed.
     commandId: z
       .string()
-      .regex(
-        COMMAND_ID_PATTERN,
-        'commandId must be the command id CTMS returned (a UUID or number: letters, digits, ".", "_", ":", "-")',
+      .transform(canonicalGuid)
+      .pipe(
+        z
+          .string()
+          .regex(
+            COMMAND_ID_PATTERN,
+            'commandId must be the command id CTMS returned (a UUID or number: letters, digits, ".", "_", ":", "-")',
+          ),
       )
       .optional(),
     href: z

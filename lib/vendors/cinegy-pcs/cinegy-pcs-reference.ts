@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalGuid } from '../shared/guid.js';
 
 /** PCS task ids are GUIDs in every example; anything path-safe of sane length is accepted [INF]. */
 const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._{}-]{0,127}$/;
@@ -23,10 +24,14 @@ const MetadataSchema = z
  */
 export const CinegyPcsReferenceSchema = z
   .object({
+    // One spelling per GUID (case, braces, urn:uuid:), so one task is one job: PCS is .NET,
+    // whose GUIDs compare so and which writes them in lower case without braces.
     taskId: z
       .string({ error: 'taskId must be a string: the task id PCS shows (a GUID)' })
-      .trim()
-      .regex(TASK_ID_PATTERN, 'taskId must be the PCS task id (a GUID: letters, digits, "-")')
+      .transform(canonicalGuid)
+      .pipe(
+        z.string().regex(TASK_ID_PATTERN, 'taskId must be the PCS task id (a GUID: letters, digits, "-")'),
+      )
       .optional(),
     name: z
       .string({ error: 'name must be a string: the exact task name' })

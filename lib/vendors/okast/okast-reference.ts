@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOkastDate } from './okast-dates.js';
+import { pathKey } from './okast-ingest-index.js';
 import { REQUEST_FIELDS } from './okast-schema.js';
 
 export const DESTINATION_FOLDER_KINDS = ['queueBottom', 'queueTop', 'indexed'] as const;
@@ -9,7 +10,10 @@ const Path = (field: string) =>
     .string({ error: `${field} is required: the URL passed to _addVideoLink.php as ${field}` })
     .trim()
     .min(1, `${field} must not be empty`)
-    .max(4096, `${field} is longer than 4096 characters`);
+    .max(4096, `${field} is longer than 4096 characters`)
+    // As the list is matched (an http(s) URL as the URL parser writes it: `a b.mp4` = `a%20b.mp4`,
+    // a host in capitals), so one ingest is one job whichever way the caller wrote its URL.
+    .transform(pathKey);
 
 /** A request parameter the caller may give as text, number or boolean; compared as Okast echoes it. */
 const Parameter = (field: string) =>

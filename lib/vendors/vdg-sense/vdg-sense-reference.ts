@@ -10,12 +10,23 @@ const TimeSchema = z
   .trim()
   .refine((value) => !/^\d+$/.test(value) && parseVdgTime(value) !== undefined, {
     error: 'a UTC time as "yyyy-mm-dd hh:nn:ss.zzz"',
-  });
+  })
+  // One spelling per instant (`.000` or not, `T`/`Z` or not), so one export is one job.
+  .transform((value) => new Date(parseVdgTime(value) ?? Number.NaN).toISOString());
+
+/** Device and server ids compare case-insensitively (docs/vendors/vdg-sense.md): one spelling each. */
+const DeviceIdSchema = (field: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(200)
+    .transform((id) => id.toLowerCase());
 
 const ReferenceDeviceSchema = z
   .object({
-    serverId: z.string().trim().min(1, 'serverId must not be empty').max(200),
-    deviceId: z.string().trim().min(1, 'deviceId must not be empty').max(200),
+    serverId: DeviceIdSchema('serverId'),
+    deviceId: DeviceIdSchema('deviceId'),
     startTime: TimeSchema.optional(),
     endTime: TimeSchema.optional(),
   })
