@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../lib/api/problem.js';
 import { MAX_BODY_BYTES } from '../lib/api/routes.js';
@@ -29,7 +29,10 @@ export class LocalApiServer {
   constructor(private readonly options: LocalApiServerOptions) {}
 
   async start(): Promise<string> {
-    this.server = createServer((request, response) => {
+    // Node's own Host check answers a bare 400; the handler answers it as a problem instead.
+    this.server = createServer({ requireHostHeader: false }, (request, response) => {
+      answering.add(request.socket);
+      response.once('close', () => answering.delete(request.socket));
       const handled = this.handle(request);
       this.inFlight.add(handled);
       void handled.then(
@@ -50,6 +53,20 @@ export class LocalApiServer {
         },
       );
     });
+    // Node answers these itself with a bare status line; a client of the API gets a problem
+    // document like any other refusal.
+    this.server.on('clientError', answerClientError);
+    this.server.on('checkExpectation', (request, response) => {
+      request.resume();
+      const refused = problem(
+        417,
+        PROBLEM_TYPES.expectationFailed,
+        'Expectation failed',
+        'Only "Expect: 100-continue" is understood',
+      );
+      response.writeHead(refused.statusCode, { ...refused.headers, connection: 'close' });
+      response.end(refused.body);
+    });
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);
       this.server?.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
@@ -69,9 +86,18 @@ export class LocalApiServer {
   }
 
   private async handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+      request.resume();
+      return problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'HTTP/1.1 requires a Host header');
+    }
+    const url = requestTarget(request.url);
+    if (!url) {
+      request.resume();
+      return problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'The request target is not a path');
+    }
     // The docs page holds no data, so it needs no token (the document it loads does, when one is set).
     if (request.method === 'GET') {
-      const docs = await apiDocsAnswer(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+      const docs = await apiDocsAnswer(url.pathname);
       if (docs) {
         const binary = Buffer.isBuffer(docs.body);
         return {
@@ -96,7 +122,6 @@ export class LocalApiServer {
       return read.drained ? refused : { ...refused, headers: { ...refused.headers, connection: 'close' } };
     }
     const body = read.body;
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const rawHeaders: Array<[string, string]> = [];
     for (let index = 0; index < request.rawHeaders.length; index += 2) {
       rawHeaders.push([request.rawHeaders[index] ?? '', request.rawHeaders[index + 1] ?? '']);
@@ -148,6 +173,60 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   const actual = Buffer.from(presented);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * The request target as a URL on this server. Relative resolution would read `//x/y` as a host
+ * and throw on `///`, so the path is appended to the origin; the absolute form (`http://h/p`)
+ * keeps its path; anything else (`*`, garbage) is no target.
+ */
+function requestTarget(target: string | undefined): URL | undefined {
+  try {
+    if (target?.startsWith('/')) return new URL(`http://127.0.0.1${target}`);
+    const absolute = new URL(target ?? '');
+    return absolute.protocol === 'http:' || absolute.protocol === 'https:'
+      ? new URL(`http://127.0.0.1${absolute.pathname}${absolute.search}`)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What Node's HTTP parser refused (an unknown method, a malformed header, headers too large, a
+ * request too slow), answered as a problem document when nothing was written on the socket yet
+ * — as Node's own default does, but with a body — and the connection closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A socket kept alive has answered before; only one answering a request now must not be
+  // written to (the two answers would interleave).
+  if (error.code === 'ECONNRESET' || !socket.writable || answering.has(socket)) {
+    socket.destroy();
+    return;
+  }
+  const [status, type, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, PROBLEM_TYPES.headersTooLarge, 'The request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, PROBLEM_TYPES.requestTimeout, 'The request was not received in time']
+        : [400, PROBLEM_TYPES.malformedRequest, 'The request is not HTTP/1.1 this server can read'];
+  const title = STATUS_CODES[status] ?? 'Bad request';
+  const body = JSON.stringify({ type, title, status, detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+  // What the client still sends is read and dropped, so that closing does not reset the
+  // connection before it has read the answer; a client that never stops is cut off.
+  socket.on('data', () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
+}
+
+/** Sockets with a response under way. */
+const answering = new WeakSet<Socket>();
+
+/** How long a refused connection is drained before it is closed regardless. */
+const CLIENT_ERROR_LINGER_MS = 5000;
 
 function problem(status: number, type: string, title: string, detail: string): APIGatewayProxyResult {
   return {

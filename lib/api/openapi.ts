@@ -74,7 +74,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
     }
     responses.default = {
       description:
-        'A problem (RFC 9457): 400 invalid request, 404 not found, 409 conflict, 413 too large, 5xx',
+        'A problem (RFC 9457): 400 invalid request, 404 not found, 405 method not allowed (with Allow), ' +
+        '409 conflict, 413 too large, 415 not JSON, 5xx',
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
     paths[route.path] ??= {};

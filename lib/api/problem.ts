@@ -36,6 +36,11 @@ export const PROBLEM_TYPES = {
   tooManyWaiters: problemType('too-many-waiters'),
   payloadTooLarge: problemType('payload-too-large'),
   unsupportedMediaType: problemType('unsupported-media-type'),
+  /** Below the API: the request is not HTTP the server can read (local server only). */
+  malformedRequest: problemType('malformed-request'),
+  headersTooLarge: problemType('headers-too-large'),
+  requestTimeout: problemType('request-timeout'),
+  expectationFailed: problemType('expectation-failed'),
   unauthorized: problemType('unauthorized'),
   internal: problemType('internal-error'),
 } as const;
@@ -43,7 +48,11 @@ export const PROBLEM_TYPES = {
 /** An HTTP-level refusal raised by the API layer itself (route, size, media type). */
 export class HttpProblemError extends Error {
   override name = 'HttpProblemError';
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** The `Allow` header of a 405: the methods the path answers. */
+    readonly allow?: string,
+  ) {
     super(problem.detail ?? problem.title);
     this.name = 'HttpProblemError';
   }

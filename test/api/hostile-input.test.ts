@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api.js';
@@ -25,6 +26,7 @@ const concretePath = (path: string) => path.replace('{id}', 'jw-0000000000000000
 interface Answer {
   status: number;
   contentType: string;
+  allow?: string;
   body: string;
 }
 
@@ -63,6 +65,7 @@ function send(
           resolve({
             status: response.statusCode ?? 0,
             contentType: String(response.headers['content-type'] ?? ''),
+            allow: response.headers.allow,
             body: Buffer.concat(chunks).toString('utf8'),
           }),
         );
@@ -177,6 +180,56 @@ describe('hostile names and sizes at the API edge', () => {
       expect(list.headers?.['content-type']).toBe('application/problem+json');
       expect(list.body).toContain('__proto__');
     });
+  });
+
+  describe('requests the routes do not take', () => {
+    it('answers a served path with another method 405 and Allow, an unserved path 404', async () => {
+      const put = await send(env.stack.apiUrl, { method: 'PUT', path: '/jobs' });
+      const del = await send(env.stack.apiUrl, {
+        method: 'DELETE',
+        path: '/jobs/jw-00000000000000000000aa/',
+      });
+      const getCancel = await send(env.stack.apiUrl, { method: 'GET', path: '/jobs/x/cancel' });
+      const nowhere = await send(env.stack.apiUrl, { method: 'PUT', path: '/nothing-here' });
+
+      expect([put.status, del.status, getCancel.status, nowhere.status]).toEqual([405, 405, 405, 404]);
+      expect(JSON.parse(put.body)).toMatchObject({
+        type: 'urn:jobwatch:problem:method-not-allowed',
+        status: 405,
+      });
+      expect(put.allow).toBe('POST, GET');
+      expect(del.allow).toBe('GET');
+      expect(getCancel.allow).toBe('POST');
+      expect(nowhere.contentType).toBe('application/problem+json');
+    });
+
+    it.each([
+      ['an unknown method', 'BREW /health HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['no Host header', 'GET /health HTTP/1.1\r\n\r\n', 400],
+      ['a path that reads as a URL without host (was a 500)', 'PUT /// HTTP/1.1\r\nHost: x\r\n\r\n', 404],
+      ['a negative Content-Length', 'POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+      ['an expectation nobody meets', 'GET /health HTTP/1.1\r\nHost: x\r\nExpect: tea\r\n\r\n', 417],
+      ['headers over 16 KiB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ])(
+      'answers %s with a problem document, not a bare status line or a 500',
+      async (_case, bytes, status) => {
+        const target = new URL(env.stack.apiUrl);
+        const received = await new Promise<string>((resolve) => {
+          const socket = connect(Number(target.port), '127.0.0.1');
+          let text = '';
+          socket.on('data', (chunk) => {
+            text += chunk.toString('latin1');
+          });
+          socket.on('close', () => resolve(text));
+          socket.on('error', () => resolve(text));
+          socket.end(bytes);
+        });
+
+        expect(received.slice(0, 13)).toBe(`HTTP/1.1 ${status} `);
+        expect(received.toLowerCase()).toContain('content-type: application/problem+json');
+        expect(received).toContain('"type":"urn:jobwatch:problem:');
+      },
+    );
   });
 
   describe('oversized bodies', () => {
