@@ -6,6 +6,7 @@ import {
   VendorTransportError,
 } from '../jobs/errors.js';
 import { describeUrl } from './redact.js';
+import { connectionPausedUntil, pauseConnection, retryAfterAt } from './retry-after.js';
 import { SecretRegistry } from './secret-registry.js';
 import { normalizeBase, resolveUnderBase } from './url-guard.js';
 
@@ -47,6 +48,13 @@ export interface VendorHttpClientOptions {
    * with less than {@link MIN_REQUEST_MS} left is not sent.
    */
   budget?: VendorTimeBudget;
+  /** The clock a vendor's Retry-After is read on, epoch ms (default `Date.now`; locally the stack's). */
+  now?: () => number;
+  /**
+   * The longest a Retry-After is honoured, seconds (the connection's maximum poll interval): a
+   * vendor asking for a day must not silence a watch for a day. Default: no cap.
+   */
+  maxRetryAfterSeconds?: number;
 }
 
 export interface VendorTimeBudget {
@@ -145,6 +153,19 @@ export class VendorHttpClient {
       budget?.signal.aborted
         ? `${what} within the ${Math.floor(budgetLeft)} ms left; ${this.budgetSpent(budget)}`
         : `${what} within ${ownTimeoutMs} ms`;
+    const now = this.options.now ?? Date.now;
+    const throttled = { name: this.options.connection, baseUrl: this.options.baseUrl };
+    const pausedUntil = connectionPausedUntil(throttled, now());
+    if (pausedUntil !== undefined) {
+      // The vendor asked this connection to stay away (429/503 with Retry-After), for any job.
+      const seconds = Math.ceil((pausedUntil - now()) / 1000);
+      throw new VendorTransportError(
+        this.clean(
+          `${context.request} not sent: ${this.options.vendor} asked to be called again at ${new Date(pausedUntil).toISOString()} (in ${seconds} s)`,
+        ),
+        { ...context, retryAfterSeconds: seconds },
+      );
+    }
     this.sent += 1;
 
     let response: Response;
@@ -167,9 +188,20 @@ export class VendorHttpClient {
     const excerpt = this.clean(text.slice(0, EXCERPT_LENGTH));
     const answered: VendorCallContext = { ...context, statusCode: response.status, bodyExcerpt: excerpt };
     if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      const retryAt = this.honouredRetryAfter(response);
+      if (retryAt === undefined) {
+        throw new VendorTransportError(
+          this.clean(`${context.request} answered ${response.status}`),
+          answered,
+        );
+      }
+      pauseConnection(throttled, retryAt);
+      const seconds = Math.ceil((retryAt - now()) / 1000);
       throw new VendorTransportError(
-        this.clean(`${context.request} answered ${response.status}`),
-        withRetryAfter(answered, response),
+        this.clean(
+          `${context.request} answered ${response.status}; ${this.options.vendor} asked to be called again at ${new Date(retryAt).toISOString()} (Retry-After: ${seconds} s)`,
+        ),
+        { ...answered, retryAfterSeconds: seconds },
       );
     }
     if (response.status === 401 || response.status === 403) {
@@ -224,6 +256,20 @@ export class VendorHttpClient {
       },
       cause === undefined ? undefined : { cause },
     );
+  }
+
+  /**
+   * When a 429 or 503 asks to be called again (RFC 9110: Retry-After is what those two mean it
+   * for), capped at {@link VendorHttpClientOptions.maxRetryAfterSeconds}; epoch ms on the client's
+   * clock, or undefined when there is none to honour.
+   */
+  private honouredRetryAfter(response: Response): number | undefined {
+    if (response.status !== 429 && response.status !== 503) return undefined;
+    const now = (this.options.now ?? Date.now)();
+    const at = retryAfterAt(response.headers.get('retry-after'), now);
+    if (at === undefined || at <= now) return undefined;
+    const cap = this.options.maxRetryAfterSeconds;
+    return cap === undefined ? at : Math.min(at, now + cap * 1000);
   }
 
   private budgetSpent(budget: { name: string; ms: number }): string {
@@ -333,14 +379,4 @@ function describeCause(error: unknown): string {
     return code ? `${code} (${cause.message})` : cause.message;
   }
   return error.message;
-}
-
-function withRetryAfter(context: VendorCallContext, response: Response): VendorCallContext {
-  const header = response.headers.get('retry-after');
-  if (!header) return context;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return { ...context, retryAfterSeconds: Math.max(0, seconds) };
-  const date = Date.parse(header);
-  if (Number.isNaN(date)) return context;
-  return { ...context, retryAfterSeconds: Math.max(0, Math.round((date - Date.now()) / 1000)) };
 }

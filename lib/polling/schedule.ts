@@ -79,9 +79,10 @@ const JITTER = 0.1;
  * - Without one, it backs off while nothing changes (a quarter of the unchanged time; half, and
  *   at least two minimum intervals, while the job is only queued).
  * - While the vendor cannot be read, it backs off from the start of the trouble.
- * - The vendor's Retry-After is honoured, the deadline is never slept past, bounds always hold,
- *   and ±10 % jitter keeps a fleet of jobs from polling a vendor in lockstep.
- * The result is rounded *down* to a tier, so jobwatch is never later than it meant to be.
+ * - The vendor's Retry-After is honoured up to the maximum interval (rounded *up* to a tier:
+ *   never a poll before it), the deadline is never slept past, bounds always hold, and ±10 %
+ *   jitter keeps a fleet of jobs from polling a vendor in lockstep.
+ * Otherwise the result is rounded *down* to a tier, so jobwatch is never later than it meant to be.
  *
  * @example
  * nextPollDelay({ now, status: 'RUNNING', progress: 50, progressAnchor: { at: tenMinutesAgo, progress: 0 },
@@ -118,20 +119,31 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
   desired *= 1 + (random() * 2 - 1) * JITTER;
   desired = clamp(desired, min, max);
 
+  // The vendor asked us to stay away this long (Retry-After): no poll before it, up to the
+  // connection's maximum interval — the longest an operator lets a job's end go unseen.
   const retryAfter = input.hints?.retryAfterSeconds;
-  // The vendor asked us to stay away this long: that beats our own maximum.
-  if (retryAfter !== undefined && retryAfter > desired) {
-    desired = retryAfter;
+  const notBefore = retryAfter === undefined ? undefined : Math.min(retryAfter, max);
+  if (notBefore !== undefined && notBefore > desired) {
+    desired = notBefore;
     reason = 'hint';
   }
+  let latest = max;
   if (input.deadline) {
     const untilDeadline = secondsBetween(now, input.deadline);
+    latest = Math.min(latest, Math.max(min, untilDeadline));
     if (untilDeadline < desired) {
       desired = Math.max(min, untilDeadline);
       reason = 'deadline';
     }
   }
-  return { delaySeconds: roundDownToTier(desired), desiredSeconds: desired, etaSeconds: eta, reason };
+  let delaySeconds = roundDownToTier(desired);
+  // Rounding down is right for our own wishes (never later than meant), wrong for the vendor's:
+  // Retry-After 8 must not become a poll after 5 s. Round up instead, within the bounds.
+  if (notBefore !== undefined && delaySeconds < notBefore) {
+    const up = roundUpToTier(notBefore);
+    if (up <= latest) delaySeconds = up;
+  }
+  return { delaySeconds, desiredSeconds: desired, etaSeconds: eta, reason };
 }
 
 /**
@@ -203,6 +215,12 @@ export function roundDownToTier(seconds: number): PollIntervalTier {
   let chosen: PollIntervalTier = POLL_INTERVAL_TIERS[0];
   for (const tier of POLL_INTERVAL_TIERS) if (tier <= seconds) chosen = tier;
   return chosen;
+}
+
+/** The smallest tier not below `seconds` (the largest tier when above all). */
+export function roundUpToTier(seconds: number): PollIntervalTier {
+  for (const tier of POLL_INTERVAL_TIERS) if (tier >= seconds) return tier;
+  return POLL_INTERVAL_TIERS[POLL_INTERVAL_TIERS.length - 1] as PollIntervalTier;
 }
 
 function secondsBetween(from: Date, to: Date): number {

@@ -4,6 +4,7 @@ import { type SecretRegistry, secretRegistryFor } from '../http/secret-registry.
 import { VendorHttpClient } from '../http/vendor-http-client.js';
 import { ConfigurationError, InvalidInputError } from '../jobs/errors.js';
 import type { Job, Observation } from '../jobs/job.js';
+import { DEFAULT_POLL_BOUNDS } from '../polling/schedule.js';
 import type { AdapterContext, AnyVendorAdapter, WatchedJob } from '../vendors/vendor-adapter.js';
 import type { WatchServices } from './ports.js';
 
@@ -55,6 +56,9 @@ export async function adapterContextFor(
     secrets: registry,
     timeoutMs: connection.timeoutMs,
     budget: { name: call.budgetName ?? 'poll', ms: call.budgetMs ?? POLL_VENDOR_BUDGET_MS },
+    // Retry-After is read on the watch's clock and honoured up to the connection's longest poll interval.
+    now: () => services.now().getTime(),
+    maxRetryAfterSeconds: connection.polling?.maxIntervalSeconds ?? DEFAULT_POLL_BOUNDS.maxIntervalSeconds,
   });
   return {
     adapter,

@@ -1,5 +1,6 @@
 import type { Connection } from '../config/connections.js';
 import { DETAIL_TYPES, type JobEvent, jobEvent } from '../events/job-events.js';
+import { connectionPausedUntil } from '../http/retry-after.js';
 import {
   describeError,
   JobNotFoundAtVendorError,
@@ -110,12 +111,22 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
       error: described,
     });
     const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
+    const retryAt = connectionPausedUntil(connection, services.now().getTime());
     ({ job: latest } = await services.store.update(job.jobId, (current) =>
-      applyWatchIssue(current, { kind, message }, now),
+      applyWatchIssue(
+        current,
+        { kind, message, ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}) },
+        now,
+      ),
     ));
-    if (failure instanceof VendorTransportError && failure.context.retryAfterSeconds !== undefined) {
-      hints = { retryAfterSeconds: failure.context.retryAfterSeconds };
-    }
+  }
+  // The vendor asked this connection to wait (Retry-After on a 429 or 503), on this poll's
+  // requests or another job's: whatever the adapter made of the refusal — rethrown, wrapped, or
+  // swallowed because the poll stood without that request — the next poll waits it out.
+  const pausedUntil = connectionPausedUntil(connection, now.getTime());
+  if (pausedUntil !== undefined) {
+    const seconds = Math.ceil((pausedUntil - now.getTime()) / 1000);
+    hints = { ...hints, retryAfterSeconds: Math.max(seconds, hints?.retryAfterSeconds ?? 0) };
   }
 
   if (isFinal(latest.status)) return finish(services, input, latest);

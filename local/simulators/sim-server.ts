@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from '../clock.js';
 
 /**
  * Shared plumbing of the vendor simulators: a loopback HTTP server, body reading, and fault
@@ -18,7 +19,12 @@ export type Fault =
   /** Send the real answer cut off halfway. */
   | { kind: 'truncate' }
   /** Send this body with status 200 instead of the real answer. */
-  | { kind: 'garbage'; body: string; contentType?: string };
+  | { kind: 'garbage'; body: string; contentType?: string }
+  /**
+   * Throttle: answer `status` (429 or 503) with `Retry-After` asking for `seconds` of the
+   * simulator's clock, as delta-seconds or as an HTTP-date (rounded up to the whole second).
+   */
+  | { kind: 'retry-after'; status: 429 | 503; seconds: number; form?: 'seconds' | 'date' };
 
 export interface FaultRule {
   fault: Fault;
@@ -50,6 +56,10 @@ export interface RecordedRequest {
   path: string;
   query: string;
   headers: IncomingMessage['headers'];
+  /** When it arrived, epoch ms on the simulator's clock. */
+  at: number;
+  /** For a throttled request: the simulator's clock time before which it asked not to be called. */
+  retryAt?: number;
 }
 
 export class SimServer {
@@ -59,7 +69,14 @@ export class SimServer {
   readonly requests: RecordedRequest[] = [];
   url = '';
 
-  constructor(private readonly handler: SimHandler) {}
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly handler: SimHandler,
+    options: { clock?: Clock } = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** Starts on a random loopback port; `basePath` is appended to the URL it reports. */
   async start(basePath = '/'): Promise<string> {
@@ -106,13 +123,29 @@ export class SimServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       path: url.pathname,
       query: url.search,
       headers: request.headers,
-    });
+      at: this.clock.now(),
+    };
+    this.requests.push(recorded);
     const fault = this.takeFault(url.pathname);
+    if (fault?.kind === 'retry-after') {
+      const retryAt = this.clock.now() + fault.seconds * 1000;
+      // An HTTP-date has whole seconds: round up, so the date never asks for less than meant.
+      const dateAt = Math.ceil(retryAt / 1000) * 1000;
+      recorded.retryAt = fault.form === 'date' ? dateAt : retryAt;
+      const header = fault.form === 'date' ? new Date(dateAt).toUTCString() : String(fault.seconds);
+      send(response, {
+        status: fault.status,
+        body: fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+        contentType: 'text/plain',
+        headers: { 'retry-after': header },
+      });
+      return;
+    }
     if (fault?.kind === 'reset') {
       request.socket.destroy();
       return;

@@ -152,7 +152,7 @@ describe('nextPollDelay', () => {
     expect(decision.delaySeconds).toBe(60);
   });
 
-  it("honours the vendor's Retry-After even above the maximum", () => {
+  it("honours the vendor's Retry-After up to the connection's maximum interval", () => {
     const decision = nextPollDelay(
       input({
         hints: { retryAfterSeconds: 1800 },
@@ -160,7 +160,38 @@ describe('nextPollDelay', () => {
       }),
     );
 
-    expect(decision.delaySeconds).toBe(1800);
+    expect(decision.delaySeconds).toBe(60);
+    expect(decision.reason).toBe('hint');
+  });
+
+  it.each([
+    [8, 10],
+    [5, 5],
+    [11, 15],
+    [61, 75],
+  ])('never polls before a Retry-After of %i s: waits the %i s tier at or above it', (retryAfter, tier) => {
+    const decision = nextPollDelay(
+      input({
+        hints: { retryAfterSeconds: retryAfter },
+        troubleSince: ago(1),
+        bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 300 },
+      }),
+    );
+
+    expect(decision.delaySeconds).toBe(tier);
+  });
+
+  it('lets the deadline cut a Retry-After short', () => {
+    const decision = nextPollDelay(
+      input({
+        hints: { retryAfterSeconds: 120 },
+        troubleSince: ago(1),
+        bounds: { minIntervalSeconds: 5, maxIntervalSeconds: 300 },
+        deadline: new Date(now.getTime() + 30_000),
+      }),
+    );
+
+    expect(decision).toMatchObject({ delaySeconds: 30, reason: 'deadline' });
   });
 
   it('never sleeps past the deadline', () => {

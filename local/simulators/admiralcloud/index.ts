@@ -149,7 +149,7 @@ export class AdmiralCloudSimulator {
     this.rtsToleranceSeconds = options.rtsToleranceSeconds ?? 10;
     this.serverClockSkewSeconds = options.serverClockSkewSeconds ?? 0;
     this.quirks = { ...options.quirks };
-    this.server = new SimServer((request) => this.handle(request));
+    this.server = new SimServer((request) => this.handle(request), { clock: this.clock });
   }
 
   start(): Promise<string> {

@@ -135,7 +135,7 @@ export class AvidCtmsSimulator {
           : this.options.auth === 'static-token'
             ? { token: `static-${secret}` }
             : {};
-    this.server = new SimServer((request) => this.handle(request));
+    this.server = new SimServer((request) => this.handle(request), { clock: this.clock });
   }
 
   /** Starts on a loopback port; the returned base URL is the host root, where `/auth` lives. */

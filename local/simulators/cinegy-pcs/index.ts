@@ -133,7 +133,7 @@ export class CinegyPcsSimulator {
     this.apiPath = options.apiPath ?? CINEGY_API_PATH;
     this.credentials = generateConfigurableAuth(options.auth ?? 'none');
     this.auth = ConfigurableAuthCredentialsSchema.parse(this.credentials);
-    this.server = new SimServer((request) => this.handle(request));
+    this.server = new SimServer((request) => this.handle(request), { clock: this.clock });
   }
 
   /** Starts on a loopback port; the returned base URL is the REST root (`…/pcs/v1/` by default). */

@@ -144,7 +144,7 @@ export class OkastSimulator {
     this.credentials = this.auth.scheme === 'none' ? {} : { ...this.auth };
     this.phpPath = (options.phpPath ?? DEFAULT_PHP_PATH).replace(/^\/+/, '').replace(/\/?$/, '/');
     this.quirks = { refuseDuplicates: true, ...options.quirks };
-    this.server = new SimServer((request) => this.handle(request));
+    this.server = new SimServer((request) => this.handle(request), { clock: this.clock });
   }
 
   start(): Promise<string> {

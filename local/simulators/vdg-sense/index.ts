@@ -102,7 +102,7 @@ export class VdgSenseSimulator {
       this.auth === 'none'
         ? {}
         : { username: options.username ?? 'jobwatch', password: options.password ?? 'sense-secret-4711' };
-    this.server = new SimServer((request) => this.handle(request));
+    this.server = new SimServer((request) => this.handle(request), { clock: this.clock });
   }
 
   start(): Promise<string> {

@@ -1,0 +1,137 @@
+/**
+ * The vendor's `Retry-After` (RFC 9110 §10.2.3) and the connection-wide pause it asks for.
+ *
+ * A vendor that answers 429 or 503 throttles the client it sees, and jobwatch shows it one
+ * client per connection (one base URL, one set of credentials): so the pause applies to every
+ * request of the connection in this process — every job watched on it, a cancel, and the further
+ * requests of the same poll (a token, a listing, another REST root). Processes do not share it:
+ * in AWS each warm poll container learns it from its own first refused request.
+ */
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const WEEKDAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const LONG_WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+/** More digits than this is no delay anyone means (and would lose precision). */
+const MAX_DELTA_DIGITS = 10;
+
+/**
+ * When a `Retry-After` value asks to be called again, as epoch ms, or undefined when it is not
+ * one of the two forms: delta-seconds (`120`) or an HTTP-date — IMF-fixdate
+ * (`Sun, 06 Nov 1994 08:49:37 GMT`) or the obsolete RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
+ * and asctime (`Sun Nov  6 08:49:37 1994`) forms a recipient must accept. Parsed by splitting
+ * on spaces, in one pass: no regex, linear in the header. A date in the past means "now".
+ *
+ * @example retryAfterAt('8', Date.parse('2025-01-01T00:00:00Z')) // Date.parse('2025-01-01T00:00:08Z')
+ */
+export function retryAfterAt(header: string | null | undefined, nowMs: number): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const value = header.trim();
+  if (value === '') return undefined;
+  if (isDigits(value)) {
+    if (value.length > MAX_DELTA_DIGITS) return undefined;
+    return nowMs + Number(value) * 1000;
+  }
+  const date = parseHttpDate(value, nowMs);
+  return date === undefined ? undefined : Math.max(nowMs, date);
+}
+
+/** An HTTP-date in any of its three forms, as epoch ms; undefined otherwise. */
+export function parseHttpDate(value: string, nowMs = Date.now()): number | undefined {
+  const words = value.split(' ').filter((word) => word !== '');
+  const [first] = words;
+  if (first === undefined) return undefined;
+  if (first.endsWith(',')) {
+    const weekday = first.slice(0, -1).toLowerCase();
+    // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+    if (WEEKDAYS.has(weekday) && words.length === 6 && words[5] === 'GMT') {
+      return utc(words[3], words[2], words[1], words[4]);
+    }
+    // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (a two-digit year more than 50 years ahead is past).
+    if (LONG_WEEKDAYS.has(weekday) && words.length === 4 && words[3] === 'GMT') {
+      const parts = (words[1] ?? '').split('-');
+      if (parts.length !== 3) return undefined;
+      const [day, month, shortYear] = parts;
+      if (shortYear === undefined || shortYear.length !== 2 || !isDigits(shortYear)) return undefined;
+      const thisYear = new Date(nowMs).getUTCFullYear();
+      let year = Math.floor(thisYear / 100) * 100 + Number(shortYear);
+      if (year > thisYear + 50) year -= 100;
+      return utc(String(year), month, day, words[2]);
+    }
+    return undefined;
+  }
+  // asctime: Sun Nov  6 08:49:37 1994
+  if (WEEKDAYS.has(first.toLowerCase()) && words.length === 5) {
+    return utc(words[4], words[1], words[2], words[3]);
+  }
+  return undefined;
+}
+
+function utc(
+  year: string | undefined,
+  month: string | undefined,
+  day: string | undefined,
+  time: string | undefined,
+): number | undefined {
+  if (year === undefined || month === undefined || day === undefined || time === undefined) return undefined;
+  const monthIndex = MONTHS.indexOf(month.toLowerCase());
+  const clock = time.split(':');
+  if (monthIndex < 0 || year.length !== 4 || !isDigits(year) || clock.length !== 3) return undefined;
+  if (day.length < 1 || day.length > 2 || !isDigits(day)) return undefined;
+  if (!clock.every((part) => part.length === 2 && isDigits(part))) return undefined;
+  const [hours, minutes, seconds] = clock.map(Number) as [number, number, number];
+  const dayOfMonth = Number(day);
+  if (hours > 23 || minutes > 59 || seconds > 60 || dayOfMonth < 1 || dayOfMonth > 31) return undefined;
+  const ms = Date.UTC(Number(year), monthIndex, dayOfMonth, hours, minutes, Math.min(seconds, 59));
+  // 31 Feb rolls over into March: not a date.
+  return new Date(ms).getUTCDate() === dayOfMonth ? ms : undefined;
+}
+
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** Which connection a pause belongs to: its name and its base URL (tests reuse names). */
+export interface ThrottledConnection {
+  name: string;
+  baseUrl: string;
+}
+
+const pauses = new Map<string, number>();
+
+function keyOf(connection: ThrottledConnection): string {
+  return `${connection.name}\n${connection.baseUrl}`;
+}
+
+/**
+ * Records that the vendor asked this connection not to call before `untilMs` (epoch ms on the
+ * caller's clock). A later, longer pause extends it; a shorter one does not cut it.
+ *
+ * @example pauseConnection({ name: 'pcs', baseUrl }, now + 8000)
+ */
+export function pauseConnection(connection: ThrottledConnection, untilMs: number): void {
+  const key = keyOf(connection);
+  const current = pauses.get(key);
+  if (current === undefined || untilMs > current) pauses.set(key, untilMs);
+}
+
+/**
+ * Until when the vendor asked this connection not to be called, if that is still ahead of
+ * `nowMs`; a pause that has elapsed is forgotten.
+ *
+ * @example connectionPausedUntil({ name: 'pcs', baseUrl }, Date.now()) // undefined, or epoch ms
+ */
+export function connectionPausedUntil(connection: ThrottledConnection, nowMs: number): number | undefined {
+  const key = keyOf(connection);
+  const until = pauses.get(key);
+  if (until === undefined) return undefined;
+  if (until <= nowMs) {
+    pauses.delete(key);
+    return undefined;
+  }
+  return until;
+}
