@@ -29,6 +29,7 @@ describe('transient trouble over a long watch', () => {
   async function watchThrough(
     durationSeconds: number,
     injectFault: (state: string, execution: LocalExecution) => Error | undefined,
+    onCommand?: (commandId: string) => void,
   ) {
     env = await startAvidStack({
       speed: 2000,
@@ -38,6 +39,7 @@ describe('transient trouble over a long watch', () => {
       injectFault,
     });
     const reference = env.simulator.createCommand({ steps: runToSuccess(durationSeconds) });
+    onCommand?.(reference.commandId);
     const { body } = await env.watch(reference);
     const outcome = await env.stack.runner.waitFor(body.jobId);
     const executions = env.stack.runner.executionsOf(body.jobId);
@@ -47,15 +49,24 @@ describe('transient trouble over a long watch', () => {
   }
 
   it('ends SUCCEEDED through one Lambda throttle every 50 polls over 2,000 polls', async () => {
+    // The command runs until the 2,050th attempt, however fast or slow the machine polls.
     let attempts = 0;
     let throttles = 0;
-    const { outcome, executions, job, history } = await watchThrough(45_000, (state) => {
-      if (state !== 'Poll') return undefined;
-      attempts += 1;
-      if (attempts % 50 !== 0) return undefined;
-      throttles += 1;
-      return throttle();
-    });
+    let commandId = '';
+    const { outcome, executions, job, history } = await watchThrough(
+      10_000_000,
+      (state) => {
+        if (state !== 'Poll') return undefined;
+        attempts += 1;
+        if (attempts === 2_050) env?.simulator.resume(commandId, 0);
+        if (attempts % 50 !== 0) return undefined;
+        throttles += 1;
+        return throttle();
+      },
+      (id) => {
+        commandId = id;
+      },
+    );
 
     expect(outcome.status).toBe('SUCCEEDED');
     expect(job).toMatchObject({ status: 'SUCCEEDED', progress: 100, watch: { state: 'ENDED' } });
