@@ -1,3 +1,5 @@
+import { mapOkastStatus } from './map-okast-status.js';
+import { parseOkastDate } from './okast-dates.js';
 import { type IndexedIngest, type OkastIngestIndex, pathKey } from './okast-ingest-index.js';
 import { NARROWING_FIELDS, type OkastReference } from './okast-reference.js';
 import type { OkastIngestRequest } from './okast-schema.js';
@@ -13,6 +15,15 @@ export interface MatchCriteria {
    * entry lies in the window, the newest listed ingest of the file is taken, however old.
    */
   newestIfNoneInWindow?: boolean;
+  /**
+   * With `newestIfNoneInWindow`: whether the grace period for a newer request has passed. Until
+   * it has, a newest ingest that had already ended before the watch began is not taken (it is
+   * reported as `ended-before-watch`): the pipeline may just have re-submitted the file, and
+   * Okast list the new request a little later.
+   */
+  graceOver?: boolean;
+  /** The instance's zone, for reading `lastStatusUpdate` (as the adapter's options say). */
+  timeZone?: string;
   /** The entry matched by an earlier poll, as its adapter state remembers it: later polls stick to it. */
   remembered?: { requestTime: string; requestedAt?: string };
 }
@@ -34,7 +45,13 @@ export type MatchResult =
       /** The raw `requestTime` of the newest of those, for the message. */
       newestEarlierRequestTime?: string;
     }
-  | { kind: 'no-longer-listed'; requestTime: string; sameFileEntries: number };
+  | { kind: 'no-longer-listed'; requestTime: string; sameFileEntries: number }
+  | {
+      kind: 'ended-before-watch';
+      /** The newest ingest of the file, which ended before the watch began. */
+      ingest: IndexedIngest;
+      sameFileEntries: number;
+    };
 
 const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['validate', 'destinationFolderIndexReplace']);
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 'y']);
@@ -85,6 +102,18 @@ function agrees(reference: OkastReference, request: OkastIngestRequest): boolean
   return true;
 }
 
+/**
+ * Whether an ingest had already ended (DONE or ERRORED) before `instant`: its last status update
+ * lies before it, or cannot be read (an ended entry of unknown age is no proof of a new one).
+ */
+function endedBefore(ingest: IndexedIngest, instant: Date, timeZone: string | undefined): boolean {
+  const status = mapOkastStatus(ingest.entry.status);
+  if (status !== 'SUCCEEDED' && status !== 'FAILED') return false;
+  const updatedAt =
+    timeZone === undefined ? undefined : parseOkastDate(ingest.entry.lastStatusUpdate, timeZone);
+  return updatedAt === undefined || updatedAt.getTime() < instant.getTime();
+}
+
 function rememberedIn(
   group: readonly IndexedIngest[],
   remembered: NonNullable<MatchCriteria['remembered']>,
@@ -103,7 +132,9 @@ function rememberedIn(
  * than submission minus the tolerance; of those, the one closest to the submission wins (ties: the
  * earlier). When the submission is only the watch's start (`newestIfNoneInWindow`) and nothing lies
  * in that window, the newest ingest of the file is taken: the watch may have started long after
- * the ingest. Once an entry was matched, later polls look only for that entry (by its raw
+ * the ingest — but one that had already ended before the watch began is taken only once the grace
+ * period passed without a newer request of the file (a re-submission Okast lists a little later
+ * wins; `graceOver`). Once an entry was matched, later polls look only for that entry (by its raw
  * `requestTime`), so a newer ingest of the same file can never take its place.
  *
  * @example
@@ -154,6 +185,9 @@ export function matchOkastIngest(index: OkastIngestIndex, criteria: MatchCriteri
   if (criteria.newestIfNoneInWindow) {
     // Nothing datable in the list either: the entry listed last is the newest request.
     const newest = newestEarlier ?? (unreadableRequestTimes > 0 ? group.at(-1) : undefined);
+    if (newest && !criteria.graceOver && endedBefore(newest, submittedAt, criteria.timeZone)) {
+      return { kind: 'ended-before-watch', ingest: newest, sameFileEntries };
+    }
     if (newest) return { kind: 'matched', ingest: newest, sameFileEntries };
   }
   return {

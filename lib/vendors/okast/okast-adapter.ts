@@ -40,11 +40,15 @@ async function poll(context: Context, job: Job): Promise<Observation> {
   });
   const submission = submissionOf(context, job);
   const submittedAt = submission.at;
+  const graceSeconds = context.options.notListedGraceSeconds;
+  const graceEndsAt = new Date(submittedAt.getTime() + graceSeconds * 1000);
   const result = matchOkastIngest(index, {
     reference: job.reference,
     submittedAt,
     toleranceMs: context.options.requestTimeToleranceSeconds * 1000,
     newestIfNoneInWindow: !submission.given,
+    graceOver: context.now().getTime() >= graceEndsAt.getTime(),
+    timeZone: context.options.timeZone,
     remembered: remembered.success ? remembered.data : undefined,
   });
 
@@ -60,8 +64,17 @@ async function poll(context: Context, job: Job): Promise<Observation> {
         rawStatus: 'no longer listed',
         message: `Okast no longer lists the ingest of ${job.reference.filePath} requested at "${result.requestTime}" (seen by an earlier poll): it was removed from the instance's ingest list`,
       };
+    case 'ended-before-watch': {
+      // The pipeline may just have re-submitted the file: Okast lists a new request a list or
+      // two later. Until the grace period is over, the old ending is not this watch's.
+      const { entry } = result.ingest;
+      return {
+        status: 'QUEUED',
+        rawStatus: 'not listed',
+        message: `The newest ingest of ${job.reference.filePath} (requested "${entry.requestTime}") ended (${entry.status}) before this watch began; it is taken if no newer request of the file is listed by ${graceEndsAt.toISOString()} (give submittedAt to match at once)`,
+      };
+    }
     case 'not-listed': {
-      const graceSeconds = context.options.notListedGraceSeconds;
       const waitedMs = context.now().getTime() - submittedAt.getTime();
       const notes: string[] = [];
       if (result.unreadableRequestTimes > 0) {

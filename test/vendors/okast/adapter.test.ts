@@ -195,6 +195,81 @@ describe('Okast adapter against the simulator', () => {
     expect(listed).toMatchObject({ status: 'RUNNING', rawStatus: 'PROCESSING' });
   });
 
+  it('without submittedAt, does not take an ingest that ended before the watch: the re-submission listed next wins', async () => {
+    // Prepare: the file was ingested 40 min ago (DONE 30 min ago); the pipeline has just
+    // re-submitted it, and Okast lists the new request only a few seconds later.
+    const paths = { filePath: 'https://s/again.mp4', metadataPath: 'https://s/again.json' };
+    simulator.addIngest(paths, {
+      requestedAt: START - 40 * 60_000,
+      steps: [
+        { at: 0, state: { status: 'PENDING' } },
+        { at: 600, state: { status: 'DONE' } },
+      ],
+    });
+    simulator.addIngest(paths, {
+      requestedAt: START,
+      listedAfterSeconds: 10,
+      steps: [
+        { at: 0, state: { status: 'PENDING' } },
+        { at: 30, state: { status: 'ERRORED', statusError: 'File already exists in database' } },
+      ],
+    });
+    const watched = new WatchedIngest(paths, new Date(clock.now()));
+    const okast = context({ notListedGraceSeconds: 120 });
+
+    // Act
+    const first = await watched.poll(okast);
+    clock.advance(15);
+    const second = await watched.poll(okast);
+    clock.advance(30);
+    const last = await watched.poll(okast);
+
+    // Assess
+    expect(first).toMatchObject({ status: 'QUEUED', rawStatus: 'not listed' });
+    expect(first.message).toContain('ended (DONE) before this watch began');
+    expect(second).toMatchObject({ status: 'RUNNING', rawStatus: 'PENDING' });
+    expect(last).toMatchObject({ status: 'FAILED', rawStatus: 'ERRORED' });
+  });
+
+  it('without submittedAt, takes the ingest that ended before the watch once the grace period passed with no newer one', async () => {
+    // Prepare
+    const paths = { filePath: 'https://s/once.mp4', metadataPath: 'https://s/once.json' };
+    simulator.addIngest(paths, {
+      requestedAt: START - 40 * 60_000,
+      steps: [
+        { at: 0, state: { status: 'PENDING' } },
+        { at: 600, state: { status: 'DONE' } },
+      ],
+    });
+    const watched = new WatchedIngest(paths, new Date(clock.now()));
+    const okast = context({ notListedGraceSeconds: 120 });
+
+    // Act
+    const first = await watched.poll(okast);
+    clock.advance(121);
+    const after = await watched.poll(okast);
+
+    // Assess
+    expect(first).toMatchObject({ status: 'QUEUED' });
+    expect(first.message).toContain(
+      'taken if no newer request of the file is listed by 2024-01-19T12:02:00.000Z',
+    );
+    expect(after).toMatchObject({ status: 'SUCCEEDED', rawStatus: 'DONE' });
+  });
+
+  it('without submittedAt, still takes at once an older ingest that is still running', async () => {
+    const paths = { filePath: 'https://s/long.mp4', metadataPath: 'https://s/long.json' };
+    simulator.addIngest(paths, {
+      requestedAt: START - 40 * 60_000,
+      steps: [{ at: 0, state: { status: 'PROCESSING' } }],
+    });
+    const watched = new WatchedIngest(paths, new Date(clock.now()));
+
+    const first = await watched.poll(context({ notListedGraceSeconds: 120 }));
+
+    expect(first).toMatchObject({ status: 'RUNNING', rawStatus: 'PROCESSING' });
+  });
+
   it('gives up with LOST when the ingest is still not listed after the grace period', async () => {
     // Prepare
     const watched = new WatchedIngest(

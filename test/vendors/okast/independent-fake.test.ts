@@ -226,7 +226,8 @@ describe('Okast adapter against a differently written instance', () => {
         metadataPath: 'https://my_storage_system/ingest-okast.json',
       };
       const old = new WatchedIngest(seedFiles, new Date(clock.now()), 'old');
-      const oldObservation = await old.poll(context());
+      // Its grace period over (none here): an ingest that ended before the watch is taken only then.
+      const oldObservation = await old.poll(context({ notListedGraceSeconds: 0 }));
       simulator.addIngest(seedFiles, { requestedAt: START + 10_000 });
       clock.advance(20);
       const fresh = new WatchedIngest(seedFiles, new Date(clock.now()), 'fresh');

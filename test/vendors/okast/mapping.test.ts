@@ -372,6 +372,14 @@ describe('matching without submittedAt', () => {
       submittedAt: new Date('2024-01-19T12:00:00Z'),
       toleranceMs: 60_000,
       newestIfNoneInWindow: true,
+      graceOver: true,
+    });
+    const withinGrace = matchOkastIngest(index, {
+      reference,
+      submittedAt: new Date('2024-01-19T12:00:00Z'),
+      toleranceMs: 60_000,
+      newestIfNoneInWindow: true,
+      timeZone: 'UTC',
     });
     const withoutFallback = matchOkastIngest(index, {
       reference,
@@ -381,6 +389,10 @@ describe('matching without submittedAt', () => {
 
     // Assess
     expect(withFallback.kind === 'matched' && withFallback.ingest.entry.requestTime).toBe(
+      '2022-1018 14:33:41',
+    );
+    // It had ended (ERRORED) long before the watch began: not taken while a newer one may appear.
+    expect(withinGrace.kind === 'ended-before-watch' && withinGrace.ingest.entry.requestTime).toBe(
       '2022-1018 14:33:41',
     );
     expect(withoutFallback).toMatchObject({
