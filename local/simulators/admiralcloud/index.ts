@@ -318,10 +318,16 @@ export class AdmiralCloudSimulator {
       return 'error_accessKeyInvalid';
     }
     const rts = Number.parseInt(header(request.headers, 'x-admiralcloud-rts') ?? '', 10);
-    const wallClock = this.rtsClock === 'simulated' ? this.clock.now() : Date.now();
+    const simulated = this.rtsClock === 'simulated';
+    const wallClock = simulated ? this.clock.now() : Date.now();
     const serverNow = wallClock / 1000 + this.serverClockSkewSeconds;
+    // The tolerance is real time: on a compressed clock, 10 real seconds are many clock seconds
+    // (otherwise a request signed 40 ms before it arrives would be refused at speed 250).
+    const tolerance = simulated
+      ? (this.rtsToleranceSeconds * 1000) / this.clock.realMsPerSecond
+      : this.rtsToleranceSeconds;
     // NaN passes this test and fails the hash below, as in the API.
-    if (rts < serverNow - this.rtsToleranceSeconds || rts > serverNow + this.rtsToleranceSeconds) {
+    if (rts < serverNow - tolerance || rts > serverNow + tolerance) {
       return `${this.errorPrefix}_rtsDeviation`;
     }
     const payload: Record<string, unknown> = {};
