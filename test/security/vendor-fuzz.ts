@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { VendorHttpClient } from '../../lib/http/vendor-http-client.js';
 import { VendorProtocolError } from '../../lib/jobs/errors.js';
 import type { Job, Observation } from '../../lib/jobs/job.js';
@@ -374,5 +375,60 @@ export function jsonFixtures(texts: readonly string[]): unknown[] {
     } catch {
       return [];
     }
+  });
+}
+
+/**
+ * The four properties every JSON vendor's read path is held to: any text, JSON built from the
+ * vendor's own vocabulary, recorded answers with edited fields, and with edited text — each
+ * read as an observation or refused as a protocol error, never anything else.
+ */
+export function describeJsonFuzz(
+  title: string,
+  suite: { targets: readonly FuzzTarget[]; vocabulary: readonly string[]; fixtures: readonly string[] },
+): void {
+  const { targets, vocabulary, fixtures } = suite;
+  describe(title, () => {
+    it('reads any text as an observation or a protocol error', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...targets), anyText, async (target, body) => {
+          expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+        }),
+        fuzzParameters(500),
+      );
+    });
+
+    it('reads JSON of its own vocabulary as an observation or a protocol error', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...targets), jsonDocument(vocabulary), async (target, document) => {
+          expect(await outcomeOf(target, { body: JSON.stringify(document) ?? 'null' })).toBeOneOf(
+            READ_OR_REFUSED,
+          );
+        }),
+        fuzzParameters(800),
+      );
+    });
+
+    it('reads recorded answers with edited fields as an observation or a protocol error', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...targets),
+          mutatedJsonFixture(jsonFixtures(fixtures), vocabulary),
+          async (target, body) => {
+            expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+          },
+        ),
+        fuzzParameters(800),
+      );
+    });
+
+    it('reads recorded answers with edited text as an observation or a protocol error', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...targets), mutatedFixture(fixtures), async (target, body) => {
+          expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
+        }),
+        fuzzParameters(300),
+      );
+    });
   });
 }

@@ -1,18 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import { avidCtmsAdapter } from '../../../lib/vendors/avid-ctms/index.js';
-import {
-  anyText,
-  type FuzzTarget,
-  fuzzParameters,
-  jsonDocument,
-  jsonFixtures,
-  mutatedFixture,
-  mutatedJsonFixture,
-  outcomeOf,
-  READ_OR_REFUSED,
-} from '../../security/vendor-fuzz.js';
+import { describeJsonFuzz, type FuzzTarget } from '../../security/vendor-fuzz.js';
 
 const FIXTURES_DIRECTORY = new URL('./fixtures/', import.meta.url);
 const FIXTURES = readdirSync(FIXTURES_DIRECTORY).map((name) =>
@@ -63,46 +51,8 @@ const VOCABULARY = [
   'expires_in',
 ];
 
-describe('Avid CTMS command answers, fuzzed', () => {
-  it('reads any text as an observation or a protocol error', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...TARGETS), anyText, async (target, body) => {
-        expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
-      }),
-      fuzzParameters(500),
-    );
-  });
-
-  it('reads JSON of its own vocabulary as an observation or a protocol error', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...TARGETS), jsonDocument(VOCABULARY), async (target, document) => {
-        expect(await outcomeOf(target, { body: JSON.stringify(document) ?? 'null' })).toBeOneOf(
-          READ_OR_REFUSED,
-        );
-      }),
-      fuzzParameters(800),
-    );
-  });
-
-  it('reads recorded answers with edited fields as an observation or a protocol error', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...TARGETS),
-        mutatedJsonFixture(jsonFixtures(FIXTURES), VOCABULARY),
-        async (target, body) => {
-          expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
-        },
-      ),
-      fuzzParameters(800),
-    );
-  });
-
-  it('reads recorded answers with edited text as an observation or a protocol error', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...TARGETS), mutatedFixture(FIXTURES), async (target, body) => {
-        expect(await outcomeOf(target, { body })).toBeOneOf(READ_OR_REFUSED);
-      }),
-      fuzzParameters(300),
-    );
-  });
+describeJsonFuzz('Avid CTMS command answers, fuzzed', {
+  targets: TARGETS,
+  vocabulary: VOCABULARY,
+  fixtures: FIXTURES,
 });
