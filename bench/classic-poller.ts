@@ -1,5 +1,6 @@
-import { PollAgainError, pollJob } from '../lib/watch/poll-job.js';
-import type { WatchServices } from '../lib/watch/ports.js';
+import { pollJob } from '../lib/watch/poll-job.js';
+import { PollAgainError } from '../lib/workflow/workflow-errors.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { PollEventSchema } from '../lib/workflow/poll-contract.js';
 import { JobEndedError } from '../lib/workflow/workflow-errors.js';
 

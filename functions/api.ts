@@ -6,7 +6,7 @@ import { buildOpenApiDocument } from '../lib/api/openapi.js';
 import { HttpProblemError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemFor } from '../lib/api/problem.js';
 import { API_ROUTES } from '../lib/api/route-table.js';
 import { json } from '../lib/api/routes.js';
-import type { WatchServices } from '../lib/watch/ports.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 const OPENAPI_DOCUMENT = buildOpenApiDocument(API_ROUTES, '1');

@@ -7,7 +7,7 @@ import {
   ExecutionStatusChangeSchema,
   onExecutionEnded,
 } from '../lib/watch/execution-ended.js';
-import type { WatchServices } from '../lib/watch/ports.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 /** Target of the rule on this state machine's executions ending ABORTED, TIMED_OUT or FAILED. */

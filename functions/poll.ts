@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import { pollJob } from '../lib/watch/poll-job.js';
-import type { WatchServices } from '../lib/watch/ports.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type PollEvent, PollEventSchema, type PollResult } from '../lib/workflow/poll-contract.js';
 import { asWorkflowError } from '../lib/workflow/workflow-errors.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { WatchServices } from '../lib/watch/ports.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeEnvelope } from '@aws-lambda-powertools/parser/envelopes/eventbridge';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import type { WatchServices } from '../lib/watch/ports.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { startWatch } from '../lib/watch/start-watch.js';
 import { type WatchRequest, WatchRequestSchema } from '../lib/watch/watch-request.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallbackNotifier } from '../lib/watch/ports.js';
+import type { CallbackNotifier } from '../lib/workflow/workflow-ports.js';
 
 export type CallbackOutcome =
   | { status: 'SUCCEEDED'; output: unknown }

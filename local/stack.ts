@@ -12,8 +12,9 @@ import { InlineCredentialsProvider } from '../lib/config/credentials-providers.j
 import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../lib/events/job-events.js';
 import { DynamoJobStore } from '../lib/store/dynamo-job-store.js';
 import { adapterFor } from '../lib/vendors/registry.js';
-import type { AdapterLookup, WatchServices } from '../lib/watch/ports.js';
+import { ConnectionSessions } from '../lib/watch/connection-sessions.js';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
+import type { AdapterLookup, WatchServices } from '../lib/watch/watch-services.js';
 import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
 import { createLocalTable, localDynamoClient, startDynalite } from './dynalite.js';
@@ -168,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     connections: new StaticConnectionRegistry(options.config.connections),
     adapters: options.adapters ?? adapterFor,
     credentials: new InlineCredentialsProvider(),
+    sessions: new ConnectionSessions(),
     events: bus,
     workflows: runner,
     callbacks,

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import { WORKFLOW_STATES } from '../infra/constructs/watch-workflow.js';
 import type { ExecutionStatusChange } from '../lib/watch/execution-ended.js';
-import type { ExecutionStatus, WorkflowStarter } from '../lib/watch/ports.js';
+import type { ExecutionStatus, WorkflowStarter } from '../lib/workflow/workflow-ports.js';
 import type { ExecutionInput } from '../lib/workflow/poll-contract.js';
 import { ExecutionAlreadyExistsError } from '../lib/workflow/workflow-errors.js';
 import type { Clock } from './clock.js';

@@ -11,7 +11,8 @@ import { EventBridgePublisher } from '../../lib/events/eventbridge-publisher.js'
 import { ConfigurationError } from '../../lib/jobs/errors.js';
 import { DynamoJobStore } from '../../lib/store/dynamo-job-store.js';
 import { adapterFor } from '../../lib/vendors/registry.js';
-import type { WatchServices } from '../../lib/watch/ports.js';
+import { ConnectionSessions } from '../../lib/watch/connection-sessions.js';
+import type { WatchServices } from '../../lib/watch/watch-services.js';
 import { SfnCallbackNotifier, SfnWorkflowStarter } from '../../lib/workflow/sfn-ports.js';
 
 export const logger = new Logger({ serviceName: 'jobwatch' });
@@ -55,6 +56,7 @@ async function buildAwsServices(): Promise<WatchServices> {
     connections: new StaticConnectionRegistry(parseConnections(connectionsJson, 'JOBWATCH_CONNECTIONS')),
     adapters: adapterFor,
     credentials: new SecretsManagerCredentialsProvider(secrets),
+    sessions: new ConnectionSessions(),
     events: new EventBridgePublisher(requireEnv('EVENT_BUS_NAME'), new EventBridgeClient({})),
     workflows: stateMachineArn
       ? new SfnWorkflowStarter(stateMachineArn, sfn)

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import type { WatchServices } from '../watch/ports.js';
+import type { WatchServices } from '../watch/watch-services.js';
 import { WatchRequestSchema } from '../watch/watch-request.js';
 import * as routes from './routes.js';
 

@@ -8,7 +8,7 @@ import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
 import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { nextPollForJob } from '../polling/job-schedule.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
-import type { WatchServices } from '../watch/ports.js';
+import type { WatchServices } from '../watch/watch-services.js';
 import { rewatch } from '../watch/rewatch.js';
 import { startWatch } from '../watch/start-watch.js';
 import { HttpProblemError, PROBLEM_TYPES } from './problem.js';

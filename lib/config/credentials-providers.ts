@@ -1,8 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import { ConfigurationError } from '../jobs/errors.js';
-import type { CredentialsProvider } from '../watch/ports.js';
 import type { Connection } from './connections.js';
+import type { CredentialsProvider } from './credentials.js';
 
 const CredentialMapSchema = z.record(z.string(), z.string());
 

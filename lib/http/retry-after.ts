@@ -95,43 +95,28 @@ function isDigits(text: string): boolean {
   return true;
 }
 
-/** Which connection a pause belongs to: its name and its base URL (tests reuse names). */
-export interface ThrottledConnection {
-  name: string;
-  baseUrl: string;
-}
-
-const pauses = new Map<string, number>();
-
-function keyOf(connection: ThrottledConnection): string {
-  return `${connection.name}\n${connection.baseUrl}`;
-}
-
 /**
- * Records that the vendor asked this connection not to call before `untilMs` (epoch ms on the
- * caller's clock). A later, longer pause extends it; a shorter one does not cut it.
+ * The pause one connection's vendor asked for, kept for as long as the connection's session (see
+ * `lib/watch/connection-sessions.ts`): every client built for the connection shares it.
  *
- * @example pauseConnection({ name: 'pcs', baseUrl }, now + 8000)
+ * @example throttle.pause(now + 8000); throttle.pausedUntil(now) // now + 8000
  */
-export function pauseConnection(connection: ThrottledConnection, untilMs: number): void {
-  const key = keyOf(connection);
-  const current = pauses.get(key);
-  if (current === undefined || untilMs > current) pauses.set(key, untilMs);
-}
+export class ConnectionThrottle {
+  private until: number | undefined;
 
-/**
- * Until when the vendor asked this connection not to be called, if that is still ahead of
- * `nowMs`; a pause that has elapsed is forgotten.
- *
- * @example connectionPausedUntil({ name: 'pcs', baseUrl }, Date.now()) // undefined, or epoch ms
- */
-export function connectionPausedUntil(connection: ThrottledConnection, nowMs: number): number | undefined {
-  const key = keyOf(connection);
-  const until = pauses.get(key);
-  if (until === undefined) return undefined;
-  if (until <= nowMs) {
-    pauses.delete(key);
-    return undefined;
+  /** The vendor asked not to be called before `untilMs` (epoch ms on the caller's clock). A later,
+   * longer pause extends it; a shorter one does not cut it. */
+  pause(untilMs: number): void {
+    if (this.until === undefined || untilMs > this.until) this.until = untilMs;
   }
-  return until;
+
+  /** Until when the vendor asked not to be called, if still ahead of `nowMs`; an elapsed pause is forgotten. */
+  pausedUntil(nowMs: number): number | undefined {
+    if (this.until === undefined) return undefined;
+    if (this.until <= nowMs) {
+      this.until = undefined;
+      return undefined;
+    }
+    return this.until;
+  }
 }

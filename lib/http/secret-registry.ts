@@ -13,7 +13,7 @@
  * base64 and base64url, JSON-escaped and XML-escaped.
  *
  * @example
- * const secrets = secretRegistryFor('avid');
+ * const secrets = new SecretRegistry();
  * secrets.add(accessToken); // the moment the token endpoint issued it
  * secrets.redact(`token ${accessToken} expired`); // 'token [REDACTED] expired'
  */
@@ -153,29 +153,4 @@ export function formsOf(secret: string): string[] {
       .replaceAll("'", '&apos;'),
   );
   return [...forms].filter(isRedactable);
-}
-
-/*
- * One registry per connection for the life of the process, like the token and session caches:
- * a warm Lambda that reuses a cached token keeps knowing it is a secret, in every poll and cancel.
- */
-const registries = new Map<string, SecretRegistry>();
-
-/**
- * The registry of a connection, created on first use.
- *
- * @example secretRegistryFor('vdg').add(sessionId)
- */
-export function secretRegistryFor(connection: string): SecretRegistry {
-  let registry = registries.get(connection);
-  if (!registry) {
-    registry = new SecretRegistry();
-    registries.set(connection, registry);
-  }
-  return registry;
-}
-
-/** Forgets every registry (tests). */
-export function clearSecretRegistries(): void {
-  registries.clear();
 }

@@ -6,7 +6,7 @@ import {
   VendorTransportError,
 } from '../jobs/errors.js';
 import { describeUrl } from './redact.js';
-import { connectionPausedUntil, pauseConnection, retryAfterAt } from './retry-after.js';
+import { ConnectionThrottle, retryAfterAt } from './retry-after.js';
 import { SecretRegistry } from './secret-registry.js';
 import { normalizeBase, resolveUnderBase } from './url-guard.js';
 
@@ -55,6 +55,11 @@ export interface VendorHttpClientOptions {
    * vendor asking for a day must not silence a watch for a day. Default: no cap.
    */
   maxRetryAfterSeconds?: number;
+  /**
+   * The connection's Retry-After pause, shared by every client of the connection (its session's);
+   * default: one for this client alone.
+   */
+  throttle?: ConnectionThrottle;
 }
 
 export interface VendorTimeBudget {
@@ -91,6 +96,7 @@ export class VendorHttpClient {
   private readonly options: VendorHttpClientOptions;
   private readonly fetchImpl: typeof fetch;
   private readonly budget: { name: string; ms: number; deadline: number; signal: AbortSignal } | undefined;
+  private readonly throttle: ConnectionThrottle;
   private sent = 0;
 
   constructor(options: VendorHttpClientOptions) {
@@ -103,6 +109,7 @@ export class VendorHttpClient {
       this.secrets.setConfigured(options.secrets ?? []);
     }
     this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.throttle = options.throttle ?? new ConnectionThrottle();
     if (options.budget) {
       const { name, ms } = options.budget;
       // Monotonic: a wall-clock step must not lengthen or cut a budget.
@@ -154,8 +161,7 @@ export class VendorHttpClient {
         ? `${what} within the ${Math.floor(budgetLeft)} ms left; ${this.budgetSpent(budget)}`
         : `${what} within ${ownTimeoutMs} ms`;
     const now = this.options.now ?? Date.now;
-    const throttled = { name: this.options.connection, baseUrl: this.options.baseUrl };
-    const pausedUntil = connectionPausedUntil(throttled, now());
+    const pausedUntil = this.throttle.pausedUntil(now());
     if (pausedUntil !== undefined) {
       // The vendor asked this connection to stay away (429/503 with Retry-After), for any job.
       const seconds = Math.ceil((pausedUntil - now()) / 1000);
@@ -195,7 +201,7 @@ export class VendorHttpClient {
           answered,
         );
       }
-      pauseConnection(throttled, retryAt);
+      this.throttle.pause(retryAt);
       const seconds = Math.ceil((retryAt - now()) / 1000);
       throw new VendorTransportError(
         this.clean(

@@ -4,8 +4,8 @@ import { describeError, JobNotFoundError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { applyOwnVerdict } from '../jobs/transitions.js';
-import { adapterContextFor, secretsOf, watchedJob } from './adapter-context.js';
-import type { WatchServices } from './ports.js';
+import { adapterCallFor, secretsOf } from './adapter-context.js';
+import type { WatchServices } from './watch-services.js';
 
 export interface CancelWatchResult {
   job: Job;
@@ -36,7 +36,11 @@ export async function cancelWatch(
   const connection = services.connections.get(job.connection);
   // The API waits on this (and API Gateway gives up at 29 s): the vendor gets the API budget,
   // not a poll's. Past it the vendor "could not be asked" and the job is still recorded below.
-  const { adapter, context } = await adapterContextFor(services, connection, {
+  const {
+    adapter,
+    context,
+    job: watched,
+  } = await adapterCallFor(services, connection, job, {
     budgetMs: API_VENDOR_BUDGET_MS,
     budgetName: 'cancel',
   });
@@ -46,7 +50,7 @@ export async function cancelWatch(
     vendorMessage = `${connection.vendor} offers no way to cancel a job through its API; jobwatch stopped watching it`;
   } else {
     try {
-      const outcome = await adapter.cancel(context, watchedJob(adapter, job));
+      const outcome = await adapter.cancel(context, watched);
       vendorCancelled = outcome.cancelled;
       vendorMessage = outcome.message;
     } catch (error) {
@@ -56,7 +60,7 @@ export async function cancelWatch(
   }
   // What the vendor said goes into the snapshot, the event and the API answer: a vendor may echo
   // the token or key it was sent, in an acceptance as in a refusal.
-  vendorMessage = secretsOf(connection).redact(vendorMessage);
+  vendorMessage = secretsOf(services, connection).redact(vendorMessage);
 
   const now = services.now();
   const result = await services.store.update(jobId, (current) =>

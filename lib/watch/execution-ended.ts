@@ -5,8 +5,8 @@ import { isFinal } from '../jobs/job-status.js';
 import { applyWatchStopped } from '../jobs/transitions.js';
 import { cancelWatch } from './cancel-watch.js';
 import { attemptOf, attemptOfExecutionName, jobIdOfExecutionName } from './execution-names.js';
-import type { WatchServices } from './ports.js';
 import { answerWaiters } from './waiters.js';
+import type { WatchServices } from './watch-services.js';
 
 /** The part of Step Functions' "Execution Status Change" event detail jobwatch reads. */
 export const ExecutionStatusChangeSchema = z.looseObject({

@@ -1,6 +1,5 @@
 import type { Connection } from '../config/connections.js';
 import { DETAIL_TYPES, type JobEvent, jobEvent } from '../events/job-events.js';
-import { connectionPausedUntil } from '../http/retry-after.js';
 import {
   describeError,
   JobNotFoundAtVendorError,
@@ -34,24 +33,11 @@ import {
   type PollResult,
   pollAgainErrorName,
 } from '../workflow/poll-contract.js';
-import { ContinueAsNewError, JobEndedError } from '../workflow/workflow-errors.js';
-import { adapterContextFor, redactObservation, secretsOf, watchedJob } from './adapter-context.js';
-import type { WatchServices } from './ports.js';
+import { ContinueAsNewError, JobEndedError, PollAgainError } from '../workflow/workflow-errors.js';
+import { adapterCallFor, redactObservation, secretsOf } from './adapter-context.js';
 import { registerWatch } from './start-watch.js';
 import { answerWaiters } from './waiters.js';
-
-/**
- * Thrown by the poll function to ask the state machine for another poll after `delaySeconds`.
- * Its name selects the Retry rule with that interval: this is the poll loop, not a failure.
- */
-export class PollAgainError extends JobwatchError {
-  readonly delaySeconds: PollIntervalTier;
-  constructor(delaySeconds: PollIntervalTier, reason: string) {
-    super(`Job still running; next poll in ${delaySeconds} s (${reason})`);
-    this.name = pollAgainErrorName(delaySeconds);
-    this.delaySeconds = delaySeconds;
-  }
-}
+import type { WatchServices } from './watch-services.js';
 
 /** No change in status or progress for this long marks a job stalled, unless the connection says otherwise. */
 export const DEFAULT_STALL_AFTER_SECONDS = 6 * 3600;
@@ -103,7 +89,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
     const kind = watchIssueKind(failure) ?? 'internal';
     // The failure may quote the vendor, and a vendor may echo a token or a key: redacted before
     // it reaches the log, the snapshot, its history and the events.
-    const described = secretsOf(connection).redactDeep(describeError(failure));
+    const described = secretsOf(services, connection).redactDeep(describeError(failure));
     services.logger[kind === 'internal' ? 'error' : 'warn']('Vendor could not be read; will poll again', {
       jobId: job.jobId,
       connection: connection.name,
@@ -111,7 +97,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
       error: described,
     });
     const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
-    const retryAt = connectionPausedUntil(connection, services.now().getTime());
+    const retryAt = services.sessions.of(connection).throttle.pausedUntil(services.now().getTime());
     ({ job: latest } = await services.store.update(job.jobId, (current) =>
       applyWatchIssue(
         current,
@@ -123,7 +109,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   // The vendor asked this connection to wait (Retry-After on a 429 or 503), on this poll's
   // requests or another job's: whatever the adapter made of the refusal — rethrown, wrapped, or
   // swallowed because the poll stood without that request — the next poll waits it out.
-  const pausedUntil = connectionPausedUntil(connection, now.getTime());
+  const pausedUntil = services.sessions.of(connection).throttle.pausedUntil(now.getTime());
   if (pausedUntil !== undefined) {
     const seconds = Math.ceil((pausedUntil - now.getTime()) / 1000);
     hints = { ...hints, retryAfterSeconds: Math.max(seconds, hints?.retryAfterSeconds ?? 0) };
@@ -182,13 +168,13 @@ async function loadJob(services: WatchServices, input: ExecutionInput, execution
  */
 async function observe(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
   const observation = await observeRaw(services, connection, job);
-  return redactObservation(secretsOf(connection), observation);
+  return redactObservation(secretsOf(services, connection), observation);
 }
 
 async function observeRaw(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
-  const { adapter, context } = await adapterContextFor(services, connection);
+  const { adapter, context, job: watched } = await adapterCallFor(services, connection, job);
   try {
-    const observation = await adapter.poll(context, watchedJob(adapter, job));
+    const observation = await adapter.poll(context, watched);
     const checked = ObservationSchema.safeParse(observation);
     if (!checked.success) {
       throw new VendorProtocolError(

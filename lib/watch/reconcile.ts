@@ -2,8 +2,8 @@ import { describeError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal, JOB_STATUSES, type JobStatus } from '../jobs/job-status.js';
 import { rootExecutionName } from './execution-names.js';
-import type { WatchServices } from './ports.js';
 import { JobAlreadyFinalError, rewatch } from './rewatch.js';
+import type { WatchServices } from './watch-services.js';
 
 /** The statuses a watched job can be in; the reconciler reads each through the by-status index. */
 export const WATCHABLE_STATUSES: readonly JobStatus[] = JOB_STATUSES.filter((status) => !isFinal(status));

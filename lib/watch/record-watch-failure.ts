@@ -1,8 +1,8 @@
 import { JobNotFoundError } from '../jobs/errors.js';
 import { applyWatchStopped } from '../jobs/transitions.js';
 import type { WatchFailureEvent } from '../workflow/poll-contract.js';
-import type { WatchServices } from './ports.js';
 import { answerWaiters } from './waiters.js';
+import type { WatchServices } from './watch-services.js';
 
 /**
  * Records on the job that its watch broke down (the poll task kept failing for reasons that are

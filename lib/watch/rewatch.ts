@@ -4,7 +4,7 @@ import { isFinal } from '../jobs/job-status.js';
 import type { TransitionResult } from '../jobs/transitions.js';
 import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
 import { attemptOf, rootExecutionName } from './execution-names.js';
-import type { WatchServices } from './ports.js';
+import type { WatchServices } from './watch-services.js';
 
 /** A rewatch of a job that ended: final states are sticky, so there is nothing to watch. */
 export class JobAlreadyFinalError extends JobwatchError {

@@ -7,10 +7,10 @@ import { parseReference } from './adapter-context.js';
 import { checkSameDeadline, resolveDeadline } from './duration.js';
 import { rootExecutionName } from './execution-names.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
-import type { WatchServices } from './ports.js';
 import { JobAlreadyFinalError, rewatch } from './rewatch.js';
 import { answerFor, answerWaiters } from './waiters.js';
 import { type WatchRequest, WatchRequestSchema } from './watch-request.js';
+import type { WatchServices } from './watch-services.js';
 
 export interface StartWatchResult {
   job: Job;

@@ -4,7 +4,7 @@ import { type Job, toPublicJob } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { JOB_ERROR_NAMES, WATCH_FAILED_ERROR } from '../workflow/poll-contract.js';
 import { describeEnding } from './poll-job.js';
-import type { WatchServices } from './ports.js';
+import type { WatchServices } from './watch-services.js';
 
 /** What every waiter of a job hears, once the job ended or its watch broke down. */
 export type WaiterAnswer =

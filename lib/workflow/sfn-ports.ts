@@ -8,9 +8,9 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { CallbackNotifier, ExecutionStatus, WorkflowStarter } from '../watch/ports.js';
 import type { ExecutionInput } from './poll-contract.js';
 import { ExecutionAlreadyExistsError } from './workflow-errors.js';
+import type { CallbackNotifier, ExecutionStatus, WorkflowStarter } from './workflow-ports.js';
 
 /** SendTaskFailure caps `cause` at 32,768 characters and `error` at 256. */
 const MAX_CAUSE = 32_768;

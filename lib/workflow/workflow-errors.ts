@@ -12,6 +12,7 @@ import {
   JOB_ERROR_NAMES,
   POLL_FAILED_ERROR,
   POLL_INTERVAL_TIERS,
+  type PollIntervalTier,
   pollAgainErrorName,
   WATCH_CANNOT_CONTINUE_ERROR,
 } from './poll-contract.js';
@@ -34,6 +35,19 @@ export class JobEndedError extends WorkflowSignal {}
 export class ContinueAsNewError extends WorkflowSignal {
   constructor(request: ContinuationRequest) {
     super(CONTINUE_AS_NEW_ERROR, JSON.stringify(request));
+  }
+}
+
+/**
+ * Thrown by the poll function to ask the state machine for another poll after `delaySeconds`.
+ * Its name selects the Retry rule with that interval: this is the poll loop, not a failure.
+ */
+export class PollAgainError extends JobwatchError {
+  readonly delaySeconds: PollIntervalTier;
+  constructor(delaySeconds: PollIntervalTier, reason: string) {
+    super(`Job still running; next poll in ${delaySeconds} s (${reason})`);
+    this.name = pollAgainErrorName(delaySeconds);
+    this.delaySeconds = delaySeconds;
   }
 }
 

@@ -1,27 +1,32 @@
-import type { Job, Observation } from '../../lib/jobs/job.js';
+import type { Job } from '../../lib/jobs/job.js';
 import type {
   AdapterContext,
+  AdapterObservation,
+  AdapterState,
   CancelOutcome,
   VendorAdapter,
   WatchedJob,
 } from '../../lib/vendors/vendor-adapter.js';
 
 /**
- * One watched job driven straight through an adapter, the way the poller keeps it: each poll's
- * adapter state comes back in `latest` on the next poll. For adapter tests that do not need the
- * whole workflow.
+ * One watched job driven straight through an adapter, the way the poller keeps it: what a poll
+ * returns as `adapterState` is stored (a JSON round trip), read back with the adapter's
+ * `stateSchema` and handed to the next poll as `context.state`. For adapter tests that do not
+ * need the whole workflow.
  */
-export class WatchedJobHarness<Reference, Options> {
+export class WatchedJobHarness<Reference, Options, State extends AdapterState = AdapterState, Memory = undefined> {
   readonly job: WatchedJob<Reference>;
+  /** The stored state, as JSON would keep it. */
+  stored: unknown;
 
   constructor(
-    private readonly adapter: VendorAdapter<Reference, Options>,
+    private readonly adapter: VendorAdapter<Reference, Options, State, Memory>,
     reference: unknown,
     options: { submittedAt?: Date; jobId?: string } = {},
   ) {
     const jobId = options.jobId ?? 'job-1';
     const submittedAt = options.submittedAt ?? new Date(Date.UTC(2024, 0, 19, 12, 0, 0));
-    const latest: Job = {
+    const latest: Omit<Job, 'adapterState'> = {
       jobId,
       connection: 'test',
       vendor: adapter.vendor,
@@ -34,20 +39,24 @@ export class WatchedJobHarness<Reference, Options> {
     this.job = { jobId, reference: adapter.referenceSchema.parse(reference), submittedAt, latest };
   }
 
-  async poll(context: AdapterContext<Options>): Promise<Observation> {
-    const observation = await this.adapter.poll(context, this.job);
-    this.job.latest = {
-      ...this.job.latest,
-      status: observation.status,
-      adapterState: observation.adapterState ?? this.job.latest.adapterState,
-    };
+  /** What the adapter remembered, as the next poll will read it (undefined when unreadable). */
+  get state(): State | undefined {
+    if (this.stored === undefined) return undefined;
+    const parsed = this.adapter.stateSchema.safeParse(this.stored);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async poll(context: AdapterContext<Options, State, Memory>): Promise<AdapterObservation<State>> {
+    const observation = await this.adapter.poll({ ...context, state: this.state }, this.job);
+    this.job.latest = { ...this.job.latest, status: observation.status };
+    if (observation.adapterState !== undefined) this.stored = JSON.parse(JSON.stringify(observation.adapterState));
     return observation;
   }
 
-  cancel(context: AdapterContext<Options>): Promise<CancelOutcome> {
+  cancel(context: AdapterContext<Options, State, Memory>): Promise<CancelOutcome> {
     const cancel = this.adapter.cancel;
     if (!cancel) throw new Error(`the ${this.adapter.vendor} adapter has no cancel`);
-    return cancel(context, this.job);
+    return cancel({ ...context, state: this.state }, this.job);
   }
 }
 

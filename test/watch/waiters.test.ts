@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../lib/jobs/job.js';
-import type { CallbackNotifier, WatchServices } from '../../lib/watch/ports.js';
+import type { WatchServices } from '../../lib/watch/watch-services.js';
+import type { CallbackNotifier } from '../../lib/workflow/workflow-ports.js';
 import { answerWaiters, WaitersNotAnsweredError } from '../../lib/watch/waiters.js';
 import { LocalCallbacks } from '../../local/local-callbacks.js';
 import { newJob, StoreFixture } from '../store/support/store-fixture.js';
