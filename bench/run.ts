@@ -34,7 +34,7 @@ const LEAD_IN_SECONDS = 30;
 
 interface DesignResult {
   name: string;
-  jobs: Array<{ job: FleetJob; final?: PublicJob; polls: number; transitions: number }>;
+  jobs: Array<{ job: FleetJob; final?: PublicJob | undefined; polls: number; transitions: number }>;
   writeRequests: number;
   writeUnits: number;
 }

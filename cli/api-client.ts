@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JobSchema } from '../lib/jobs/job.js';
 import type { JobStatus } from '../lib/jobs/job-status.js';
-import type { WatchRequest } from '../lib/watch/watch-request.js';
+import type { WatchRequest } from '../lib/jobs/watch-request.js';
 import { ApiError, type ProblemDetails, ResponseShapeError, TransportError, UsageError } from './errors.js';
 import type { RequestSigner } from './sigv4.js';
 

@@ -21,12 +21,12 @@ export class UsageError extends CliError {
 
 /** An RFC 9457 problem document as the jobwatch API sends it. */
 export interface ProblemDetails {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  instance?: string;
-  errors?: readonly string[];
+  type?: string | undefined;
+  title?: string | undefined;
+  status?: number | undefined;
+  detail?: string | undefined;
+  instance?: string | undefined;
+  errors?: readonly string[] | undefined;
 }
 
 export interface ApiErrorContext {

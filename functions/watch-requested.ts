@@ -4,7 +4,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { startWatch } from '../lib/watch/start-watch.js';
-import { type WatchRequest, WatchRequestSchema } from '../lib/watch/watch-request.js';
+import { type WatchRequest, WatchRequestSchema } from '../lib/jobs/watch-request.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 /**

@@ -1,4 +1,5 @@
 import { App, type Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { readJsonFile } from '../lib/config/connection-registry.js';
@@ -34,7 +35,9 @@ export function buildApp(context: Record<string, unknown> = {}): JobwatchApp {
   });
   const stateless = new JobwatchStatelessStack(app, `jobwatch-${stage}-stateless`, {
     description: 'jobwatch: functions, state machine, API, events (stateless)',
-    table: stateful.table,
+    // aws-cdk-lib's classes type optional members `T | undefined` where their interfaces say `T?`:
+    // under exactOptionalPropertyTypes a TableV2 no longer satisfies ITableV2, which it implements.
+    table: stateful.table as dynamodb.ITableV2,
     stage,
     connections,
     ...jwtContext(app),

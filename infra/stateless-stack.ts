@@ -5,6 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -95,8 +96,10 @@ export class JobwatchStatelessStack extends Stack {
     // deploy that changes the poll contract (tiers, error names) cannot break running watches.
     // Old versions are retained (removing one would break the executions still bound to it).
     const workflow = new WatchWorkflow(this, 'Watch', {
-      pollFunction: poll.currentVersion,
-      recordWatchFailureFunction: recordWatchFailure.currentVersion,
+      // A Version implements IFunction; aws-cdk-lib's `T | undefined` members fail that check
+      // under exactOptionalPropertyTypes (see infra/app.ts).
+      pollFunction: poll.currentVersion as lambda.IFunction,
+      recordWatchFailureFunction: recordWatchFailure.currentVersion as lambda.IFunction,
       stateMachineName: this.stateMachineName,
       logRetention,
     });
@@ -202,7 +205,7 @@ export class JobwatchStatelessStack extends Stack {
             // An empty JSON object for the operator to fill; no credential is ever in the template.
             secretObjectValue: {},
           });
-      secrets.push(secret);
+      secrets.push(secret as secretsmanager.ISecret);
       return { ...connection, credentialsSecret: secret.secretArn };
     });
     return { secrets, connections: deployed };

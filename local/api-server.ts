@@ -13,7 +13,7 @@ export interface LocalApiServerOptions {
   /** 0 picks a free port. */
   port?: number;
   /** When set, every request needs `Authorization: Bearer <token>` (stands in for IAM auth). */
-  token?: string;
+  token?: string | undefined;
 }
 
 /**

@@ -45,7 +45,7 @@ export type BusListener = (event: BusEvent) => void | Promise<void>;
  */
 export class LocalEventBus implements EventPublisher {
   readonly published: BusEvent[] = [];
-  private readonly rules: Array<{ detailType?: string; listener: BusListener }> = [];
+  private readonly rules: Array<{ detailType?: string | undefined; listener: BusListener }> = [];
 
   constructor(private readonly onError: (error: unknown, event: BusEvent) => void = () => undefined) {}
 

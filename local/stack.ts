@@ -73,7 +73,7 @@ export interface LocalStack {
   /** The document client the store uses (benchmarks count its writes with a middleware). */
   dynamo: DynamoDBDocumentClient;
   /** The bundled functions' hosts and endpoints (with `functions: 'bundled'`). */
-  bundled?: BundledFunctions;
+  bundled?: BundledFunctions | undefined;
   close(): Promise<void>;
 }
 

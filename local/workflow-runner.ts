@@ -71,17 +71,17 @@ export interface LocalWorkflowRunnerOptions {
   onExecutionEnded?: (change: ExecutionStatusChange) => Promise<void>;
   stateMachineName?: string;
   /** Keep each execution's event log (tests read it; a long benchmark does not need it). */
-  keepEventLogs?: boolean;
+  keepEventLogs?: boolean | undefined;
   /** Told when the execution-ended reaction fails (the stack logs it). */
   onTargetError?: (error: unknown) => void;
   /** Wait states' durations in clock seconds, by state name (default: each Wait state's own Seconds). */
-  waitSeconds?: Record<string, number>;
+  waitSeconds?: Record<string, number> | undefined;
   /**
    * Fault injection: called before each task runs; an error returned fails that attempt as the
    * service would (e.g. `Lambda.TooManyRequestsException` for a throttled invoke) without
    * calling the handler.
    */
-  injectFault?: (state: string, execution: LocalExecution) => Error | undefined;
+  injectFault?: ((state: string, execution: LocalExecution) => Error | undefined) | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError } from '../../lib/jobs/errors.js';
 import { isFinal } from '../../lib/jobs/job-status.js';
 import { resolveDeadline } from '../../lib/watch/duration.js';
-import type { WatchRequest } from '../../lib/watch/watch-request.js';
+import type { WatchRequest } from '../../lib/jobs/watch-request.js';
 import type { ApiClient, ApiJob } from '../api-client.js';
 import { type CliContext, jsonText } from '../context.js';
 import { ApiError, InterruptedError, TransportError, UsageError } from '../errors.js';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
+import { WatchRequestSchema } from '../jobs/watch-request.js';
 import type { WatchServices } from '../watch/watch-services.js';
-import { WatchRequestSchema } from '../watch/watch-request.js';
 import * as routes from './routes.js';
 
 export type RouteHandler = (

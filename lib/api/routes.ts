@@ -7,10 +7,11 @@ import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
 import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
 import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { nextPollForJob } from '../polling/job-schedule.js';
+import { definedFields } from '../util/defined-fields.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
-import type { WatchServices } from '../watch/watch-services.js';
 import { rewatch } from '../watch/rewatch.js';
 import { startWatch } from '../watch/start-watch.js';
+import type { WatchServices } from '../watch/watch-services.js';
 import { HttpProblemError, PROBLEM_TYPES } from './problem.js';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
@@ -99,15 +100,17 @@ function nextPollEstimate(services: WatchServices, job: Job): number | undefined
 
 export const listJobs: Route = async (services, event) => {
   const query = parseQuery(ListQuerySchema, event);
-  const page = await services.store.listJobs({
-    statuses: query.status as z.infer<typeof JobStatusSchema>[] | undefined,
-    vendor: query.vendor,
-    connection: query.connection,
-    updatedSince: query.updatedSince,
-    updatedUntil: query.updatedUntil,
-    limit: query.limit,
-    cursor: query.cursor,
-  });
+  const page = await services.store.listJobs(
+    definedFields({
+      statuses: query.status as z.infer<typeof JobStatusSchema>[] | undefined,
+      vendor: query.vendor,
+      connection: query.connection,
+      updatedSince: query.updatedSince,
+      updatedUntil: query.updatedUntil,
+      limit: query.limit,
+      cursor: query.cursor,
+    }),
+  );
   return json(200, { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) });
 };
 
@@ -115,7 +118,10 @@ export const jobHistory: Route = async (services, event) => {
   const jobId = jobIdOf(event);
   const query = parseQuery(PageQuerySchema, event);
   if (!(await services.store.getJob(jobId))) throw new JobNotFoundError(jobId);
-  const page = await services.store.history(jobId, { limit: query.limit, cursor: query.cursor });
+  const page = await services.store.history(
+    jobId,
+    definedFields({ limit: query.limit, cursor: query.cursor }),
+  );
   return json(200, { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) });
 };
 

@@ -6,7 +6,7 @@ export interface JwtVerifierOptions {
   /** The `aud` every token must carry. */
   audience: string;
   /** Where the signing keys are published; default `<issuer>/.well-known/jwks.json`. */
-  jwksUrl?: string;
+  jwksUrl?: string | undefined;
 }
 
 /**

@@ -92,13 +92,13 @@ type Report = (field: string, message: string) => void;
 /** The fields a connection's own checks need, with those its schema refused left out. */
 interface Checkable {
   vendor: VendorName;
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   options?: unknown;
-  credentials?: Record<string, string>;
-  credentialsSecret?: string;
+  credentials?: Record<string, string> | undefined;
+  credentialsSecret?: string | undefined;
   /** False when the field itself was refused by the connection schema: reported already. */
-  checkOptions?: boolean;
-  checkCredentials?: boolean;
+  checkOptions?: boolean | undefined;
+  checkCredentials?: boolean | undefined;
 }
 
 function salvage(raw: unknown, wrong: ReadonlySet<PropertyKey | undefined>): Checkable | undefined {

@@ -5,6 +5,7 @@ import {
   VendorProtocolError,
   VendorTransportError,
 } from '../jobs/errors.js';
+import { definedFields } from '../util/defined-fields.js';
 import { describeUrl } from './redact.js';
 import { ConnectionThrottle, retryAfterAt } from './retry-after.js';
 import { SecretRegistry } from './secret-registry.js';
@@ -178,8 +179,7 @@ export class VendorHttpClient {
     try {
       response = await this.fetchImpl(url, {
         method,
-        headers: request.headers,
-        body: request.body,
+        ...definedFields({ headers: request.headers, body: request.body }),
         redirect: 'manual',
         signal,
       });

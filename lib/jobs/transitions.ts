@@ -125,7 +125,7 @@ export function applyWatchIssue(
 /** Ends a job on our side: our deadline passed, or the caller cancelled it. */
 export function applyOwnVerdict(
   job: Job,
-  verdict: { status: 'TIMED_OUT' | 'CANCELLED'; message: string; watchReason?: string },
+  verdict: { status: 'TIMED_OUT' | 'CANCELLED'; message: string; watchReason?: string | undefined },
   at: Date,
 ): TransitionResult {
   if (isFinal(job.status)) return { job, changed: false };

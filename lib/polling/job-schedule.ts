@@ -27,7 +27,7 @@ export function nextPollForJob(
   job: Job,
   connection: Connection,
   now: Date,
-  options: { hints?: Observation['hints']; random?: () => number } = {},
+  options: { hints?: Observation['hints'] | undefined; random?: (() => number) | undefined } = {},
 ): ScheduleDecision {
   return nextPollDelay({
     now,

@@ -17,22 +17,22 @@ export interface ScheduleInput {
   now: Date;
   status: JobStatus;
   /** Latest progress 0–100, if the vendor reports it. */
-  progress?: number;
+  progress?: number | undefined;
   /** First progress seen while running, and when: the anchor of the rate estimate. */
-  progressAnchor?: { at: string; progress: number };
+  progressAnchor?: { at: string; progress: number } | undefined;
   /** The progress point before the latest one, and when the latest was seen. */
-  progressPrevious?: { at: string; progress: number };
-  progressAt?: Date;
+  progressPrevious?: { at: string; progress: number } | undefined;
+  progressAt?: Date | undefined;
   /** When the snapshot last changed (status, progress, message...). */
   lastChangeAt: Date;
   /** When the current watch trouble (vendor down, auth refused) began, if any. */
-  troubleSince?: Date;
+  troubleSince?: Date | undefined;
   /** The vendor's or adapter's own hints. */
-  hints?: { retryAfterSeconds?: number; etaSeconds?: number };
-  deadline?: Date;
+  hints?: { retryAfterSeconds?: number | undefined; etaSeconds?: number | undefined } | undefined;
+  deadline?: Date | undefined;
   bounds: PollBounds;
   /** 0 ≤ random() < 1; injectable so tests are deterministic. */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 export interface ScheduleDecision {
@@ -41,7 +41,7 @@ export interface ScheduleDecision {
   /** The delay wanted before rounding down to a tier. */
   desiredSeconds: number;
   /** Seconds to the predicted end, when there is a prediction. */
-  etaSeconds?: number;
+  etaSeconds?: number | undefined;
   reason: 'eta' | 'idle-backoff' | 'trouble-backoff' | 'hint' | 'deadline' | 'default';
 }
 

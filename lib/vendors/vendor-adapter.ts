@@ -13,7 +13,7 @@ export type AdapterObservation<State extends AdapterState = AdapterState> = Omit
   'adapterState'
 > & {
   /** The whole state to remember for the next poll; absent keeps the previous one. */
-  adapterState?: State;
+  adapterState?: State | undefined;
 };
 
 /** Everything an adapter may use to talk to one configured vendor system about one job. */

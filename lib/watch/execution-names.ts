@@ -42,7 +42,8 @@ function splitSuffixes(name: string): { jobId: string; attempt?: string } {
     jobId = jobId.slice(0, suffix.index);
   }
   const restart = /-r(\d+)$/.exec(jobId);
-  return restart ? { jobId: jobId.slice(0, restart.index), attempt: restart[1] } : { jobId };
+  const attempt = restart?.[1];
+  return restart && attempt !== undefined ? { jobId: jobId.slice(0, restart.index), attempt } : { jobId };
 }
 
 /**

@@ -37,7 +37,7 @@ export function sha256(text: string): string {
 export function deriveJobId(input: {
   connection: string;
   reference: unknown;
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }): string {
   const basis = input.idempotencyKey
     ? `key\n${input.connection}\n${input.idempotencyKey}`

@@ -9,7 +9,7 @@ import { rootExecutionName } from './execution-names.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
 import { JobAlreadyFinalError, rewatch } from './rewatch.js';
 import { answerFor, answerWaiters } from './waiters.js';
-import { type WatchRequest, WatchRequestSchema } from './watch-request.js';
+import { type WatchRequest, WatchRequestSchema } from '../jobs/watch-request.js';
 import type { WatchServices } from './watch-services.js';
 
 export interface StartWatchResult {

@@ -23,5 +23,5 @@ export interface WatchServices {
   callbacks: CallbackNotifier;
   logger: Logger;
   now(): Date;
-  random?: () => number;
+  random?: (() => number) | undefined;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobReferenceInputSchema } from '../watch/watch-request.js';
+import { JobReferenceInputSchema } from '../jobs/watch-request.js';
 
 /**
  * The contract between the state machine and the poll function. The state machine definition

@@ -67,7 +67,7 @@ interface Container {
   worker: Worker;
   busy: boolean;
   /** Set while an invocation runs: ends it with the container's death. */
-  fail?: (error: LambdaFunctionError) => void;
+  fail?: ((error: LambdaFunctionError) => void) | undefined;
   /** Invocations this container ran (the first one was a cold start). */
   invocations: number;
 }

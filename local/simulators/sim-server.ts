@@ -9,7 +9,13 @@ import { type Clock, systemClock } from '../clock.js';
 
 export type Fault =
   /** Answer with this status (and optional body) instead of the real answer. */
-  | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  | {
+      kind: 'status';
+      status: number;
+      body?: string;
+      contentType?: string;
+      headers?: Record<string, string> | undefined;
+    }
   /** Wait this long (real ms) before answering normally. */
   | { kind: 'delay'; ms: number }
   /** Accept the request and never answer (until the server closes). */
@@ -31,7 +37,7 @@ export interface FaultRule {
   /** How many requests the fault applies to; Infinity until cleared. */
   remaining: number;
   /** Only requests whose path (without query) contains this text. */
-  pathIncludes?: string;
+  pathIncludes?: string | undefined;
 }
 
 export interface SimRequest {
@@ -44,8 +50,8 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   body: string;
-  contentType?: string;
-  headers?: Record<string, string>;
+  contentType?: string | undefined;
+  headers?: Record<string, string> | undefined;
 }
 
 export type SimHandler = (request: SimRequest) => SimResponse | Promise<SimResponse>;

@@ -8,7 +8,7 @@ export interface TimelineStep<State> {
   at: number;
   state: State;
   /** Progress 0–100 at this step, if the vendor reports progress. */
-  progress?: number;
+  progress?: number | undefined;
 }
 
 export interface TimelinePosition<State> {

@@ -66,7 +66,7 @@ describe('API fuzzing: never a 5xx, always a problem document for errors', () =>
     method: string;
     path: string;
     headers: Array<[string, string]>;
-    body?: Buffer;
+    body?: Buffer | undefined;
     /** Leave out the Host header HTTP/1.1 requires. */
     omitHost?: boolean;
   }): Promise<Answer> {

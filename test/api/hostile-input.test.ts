@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api.js';
 import { API_ROUTES } from '../../lib/api/route-table.js';
-import type { WatchServices } from '../../lib/watch/ports.js';
+import type { WatchServices } from '../../lib/watch/watch-services.js';
 import { type AvidStack, startAvidStack } from '../support/avid-stack.js';
 
 /** Names every plain object inherits: looking them up on a `{}` finds Object.prototype's members. */
@@ -26,7 +26,7 @@ const concretePath = (path: string) => path.replace('{id}', 'jw-0000000000000000
 interface Answer {
   status: number;
   contentType: string;
-  allow?: string;
+  allow?: string | undefined;
   body: string;
 }
 
@@ -40,7 +40,7 @@ function send(
     method: string;
     path: string;
     headers?: Record<string, string>;
-    body?: Buffer;
+    body?: Buffer | undefined;
     /** Write the body in one call (as most clients do) instead of 64 KiB chunks. */
     oneWrite?: boolean;
   },

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionPausedUntil, parseHttpDate, retryAfterAt } from '../../lib/http/retry-after.js';
+import { ConnectionThrottle, parseHttpDate, retryAfterAt } from '../../lib/http/retry-after.js';
 import { VendorHttpClient } from '../../lib/http/vendor-http-client.js';
 import { VendorTransportError } from '../../lib/jobs/errors.js';
 
@@ -66,12 +66,20 @@ describe('the vendor HTTP client and Retry-After', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   let clock = now;
+  // One throttle per connection, as the connection's session holds it for every client.
+  const throttles = new Map<string, ConnectionThrottle>();
+  const throttleOf = (connection: string) => {
+    const throttle = throttles.get(connection) ?? new ConnectionThrottle();
+    throttles.set(connection, throttle);
+    return throttle;
+  };
   const client = (connection: string, maxRetryAfterSeconds?: number) =>
     new VendorHttpClient({
       vendor: 'cinegy-pcs',
       connection,
       baseUrl,
       now: () => clock,
+      throttle: throttleOf(connection),
       ...(maxRetryAfterSeconds !== undefined ? { maxRetryAfterSeconds } : {}),
     });
 
@@ -114,7 +122,24 @@ describe('the vendor HTTP client and Retry-After', () => {
 
     // Assess
     expect((refused as VendorTransportError).context.retryAfterSeconds).toBe(15);
-    expect(connectionPausedUntil({ name: 'capped', baseUrl }, now)).toBe(now + 15_000);
-    expect(connectionPausedUntil({ name: 'capped', baseUrl }, now + 15_000)).toBeUndefined();
+    expect(throttleOf('capped').pausedUntil(now)).toBe(now + 15_000);
+    expect(throttleOf('capped').pausedUntil(now + 15_000)).toBeUndefined();
+  });
+
+  it('pauses only the connection the vendor throttled', async () => {
+    // Prepare
+    clock = now;
+    arrived.length = 0;
+
+    // Act
+    await client('busy-one')
+      .request({ url: 'busy' })
+      .catch(() => undefined);
+    const other = await client('quiet-one').request({ url: 'other-job' });
+
+    // Assess
+    expect(other.status).toBe(200);
+    expect(throttleOf('busy-one').pausedUntil(now)).toBe(now + 8_000);
+    expect(throttleOf('quiet-one').pausedUntil(now)).toBeUndefined();
   });
 });

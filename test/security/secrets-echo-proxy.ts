@@ -140,9 +140,9 @@ export class EchoProxy {
     }
     const origin = new URL(this.target).origin;
     const upstream = await fetch(`${origin}${url.pathname}${url.search}`, {
-      method: request.method,
+      method: request.method ?? 'GET',
       headers: forwarded,
-      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
+      ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body }),
       redirect: 'manual',
     });
     // Links the vendor sends point at itself, that is at this proxy.

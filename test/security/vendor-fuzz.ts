@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VendorHttpClient } from '../../lib/http/vendor-http-client.js';
 import { VendorProtocolError } from '../../lib/jobs/errors.js';
-import type { Job, Observation } from '../../lib/jobs/job.js';
-import type { AnyVendorAdapter } from '../../lib/vendors/vendor-adapter.js';
+import type { Job } from '../../lib/jobs/job.js';
+import type { AdapterObservation, AnyVendorAdapter } from '../../lib/vendors/vendor-adapter.js';
 
 /**
  * Property-based fuzzing of an adapter's whole read path: the wire body goes through the real
@@ -30,9 +30,9 @@ const BASE_URL = 'http://127.0.0.1:9/vendor/';
 let connectionCounter = 0;
 
 /** Polls once; every request the adapter sends is answered with `answer`. */
-export async function pollWith(target: FuzzTarget, answer: WireAnswer): Promise<Observation> {
+export async function pollWith(target: FuzzTarget, answer: WireAnswer): Promise<AdapterObservation> {
   connectionCounter += 1;
-  // A connection per poll: sessions, tokens and list caches are kept per connection name.
+  // A fresh memory per poll: nothing a previous fuzz answer left behind is reused.
   const connection = `fuzz-${connectionCounter}`;
   const stub: typeof fetch = async () =>
     new Response(answer.body, {
@@ -71,6 +71,8 @@ export async function pollWith(target: FuzzTarget, answer: WireAnswer): Promise<
         fetch: stub,
       }),
       now: () => new Date(submittedAt.getTime() + 60_000),
+      state: undefined,
+      memory: target.adapter.createMemory?.(),
     },
     {
       jobId: 'job-1',
@@ -115,7 +117,7 @@ const STATUSES = new Set([
   'UNKNOWN',
 ]);
 
-function assertObservation(observation: Observation): void {
+function assertObservation(observation: AdapterObservation): void {
   if (!STATUSES.has(observation.status)) {
     throw new Error(`InvalidObservation: status ${String(observation.status)}`);
   }

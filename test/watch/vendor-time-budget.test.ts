@@ -54,6 +54,7 @@ const fiveRequestAdapter: VendorAdapter<{ id: string }, Record<string, unknown>>
   referenceSchema: z.object({ id: z.string() }).strict(),
   optionsSchema: z.record(z.string(), z.unknown()),
   credentialsSchema: z.record(z.string(), z.string()),
+  stateSchema: z.object({}),
   async poll(context, job) {
     polls += 1;
     for (let step = 0; step < 5; step += 1) {
