@@ -2,8 +2,13 @@ import type { VendorName } from '../lib/jobs/job.js';
 import type { Clock } from '../local/clock.js';
 import { AdmiralCloudSimulator } from '../local/simulators/admiralcloud/index.js';
 import { AvidCtmsSimulator } from '../local/simulators/avid-ctms/index.js';
-import { CinegyPcsSimulator } from '../local/simulators/cinegy-pcs/index.js';
-import { finished, IN_PROGRESS, REGISTERED, SUCCESS } from '../local/simulators/cinegy-pcs/task-scripts.js';
+import {
+  CinegyPcsSimulator,
+  finished,
+  IN_PROGRESS,
+  REGISTERED,
+  SUCCESS,
+} from '../local/simulators/cinegy-pcs/index.js';
 import { OkastSimulator } from '../local/simulators/okast/index.js';
 import type { TimelineStep } from '../local/simulators/timeline.js';
 import { VdgSenseSimulator, vdgTime } from '../local/simulators/vdg-sense/index.js';
