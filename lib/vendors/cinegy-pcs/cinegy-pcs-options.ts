@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './cinegy-pcs-dates.js';
+import { ConfigurableAuthCredentialsSchema } from '../shared/configurable-auth.js';
+import { fixedOffsetMinutes, isIanaTimeZone } from '../shared/zoned-time.js';
 
-/** The REST root below a host root, as PCS REST serves it by default. */
+/** The REST root below a host root: `http://<host>:8666/pcs/v1/` [DOC]. */
 export const DEFAULT_API_PATH = 'pcs/v1/';
 
 const RelativeApiPath = z
@@ -13,6 +14,10 @@ const RelativeApiPath = z
   .refine((path) => !path.split('/').includes('..'), { message: 'must not contain ".."' })
   .transform((path) => (path === '' || path.endsWith('/') ? path : `${path}/`));
 
+function isTimeZone(zone: string): boolean {
+  return fixedOffsetMinutes(zone) !== undefined || isIanaTimeZone(zone);
+}
+
 /**
  * A connection's `options` for Cinegy PCS REST. Operator configuration: unknown keys are typos.
  *
@@ -23,7 +28,7 @@ export const CinegyPcsOptionsSchema = z
     /**
      * Where the REST root is, relative to the base URL. Unset: `pcs/v1/` when the base URL is a
      * host root (`http://host:8666/`), nothing when the base URL already is the REST root
-     * (`http://host:8666/pcs/v1/`).
+     * (`http://host:8666/pcs/v1/`). The one way the root is chosen: nothing is probed.
      */
     apiPath: RelativeApiPath.optional(),
     /** `count` asked of `tasks/list` when looking a task up by name or metadata. */
@@ -32,7 +37,8 @@ export const CinegyPcsOptionsSchema = z
     maxPages: z.number().int().min(1).max(200).default(20),
     /**
      * How long (seconds after the watch started) a task searched by name or metadata may be
-     * missing before it is reported LOST: the task may be registered after the watch starts.
+     * missing before it is reported LOST: tasks are created elsewhere (Convert Monitor, watch
+     * folders), so one may be registered after the watch starts.
      */
     notFoundGraceSeconds: z
       .number()
@@ -41,27 +47,28 @@ export const CinegyPcsOptionsSchema = z
       .max(7 * 24 * 3600)
       .default(600),
     /**
-     * Zone of the dates PCS writes without an offset (`creationTime`, `modificationTime`): `UTC`,
-     * a fixed offset such as `+03:00`, or an IANA zone such as `Europe/Berlin`. [INF] The seed's
-     * examples suggest the PCS server's local time; UTC is the default because the server's zone
-     * cannot be read from the API.
+     * Zone of the dates PCS writes without an offset (`creationTime`, `modificationTime` [DOC]):
+     * `UTC`, a fixed offset such as `+03:00`, or an IANA zone such as `Europe/Berlin`. The API
+     * does not say which zone the server writes, so the operator does.
      */
     timeZone: z
       .string()
-      .refine(isValidTimeZone, { message: 'must be "UTC", an offset like "+03:00", or an IANA zone name' })
+      .refine(isTimeZone, { message: 'must be "UTC", an offset like "+03:00", or an IANA zone name' })
       .default('UTC'),
     /**
-     * When a list item has empty metadata (the seed's list shows `metadata: {}` where the same
-     * task's own resource has it [INF]), read the task itself to match metadata. At most this many
-     * such reads per lookup; 0 matches on the list's metadata only.
+     * `tasks/{id}` reads per lookup for list items whose metadata is empty (see
+     * `listedWithoutMetadata` in the quirks); 0 matches on the list's metadata only.
      */
     metadataFetchLimit: z.number().int().min(0).max(200).default(25),
-    /** `order` / `orderDirection` to send to `tasks/list`; their values are not published [INF]. */
-    listOrder: z.string().min(1).max(100).optional(),
-    listOrderDirection: z.string().min(1).max(20).optional(),
   })
   .strict();
 export type CinegyPcsOptions = z.infer<typeof CinegyPcsOptionsSchema>;
+
+/**
+ * PCS REST documents no authentication [DOC]: it relies on the network. A proxy in front of it
+ * may want basic auth, an API-key header or a key in the query; `{}` is none.
+ */
+export const CinegyPcsCredentialsSchema = ConfigurableAuthCredentialsSchema;
 
 /**
  * The REST root's path relative to the base URL, per the rule documented on `apiPath`.

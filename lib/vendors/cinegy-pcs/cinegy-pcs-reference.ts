@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { canonicalGuid } from '../shared/guid.js';
 
-/** PCS task ids are GUIDs in every example; anything path-safe of sane length is accepted [INF]. */
+/**
+ * PCS task ids are GUIDs in every example [DOC]. This is our own input, so it is strict: one
+ * path-safe word of sane length, nothing that could leave `tasks/` (`../clients/list`).
+ */
 const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._{}-]{0,127}$/;
 
 const MetadataSchema = z

@@ -1,176 +1,100 @@
 import type { JobStatus } from '../../jobs/job-status.js';
 
 /*
- * What is known [DOC]: status 0 = "Task is in progress.", 4 = "Task is finished."; the Swagger
+ * What is published [DOC]: status 0 = "Task is in progress.", 4 = "Task is finished."; the Swagger
  * schema writes status as `"inProgress"` and `result.type` as `"success"` where the examples have
- * 0. Nothing else is published. Cinegy's desktop tools show tasks in progress, paused, suspended,
- * completed ("Successfully finished") and aborted (Convert Monitor and Agent Manager manuals on
- * open.cinegy.com) — so any other status is read through its words [INF].
+ * 0. No other number is published, but Cinegy's desktop tools show tasks paused, suspended and
+ * aborted (the Convert Monitor and Agent Manager manuals), so a status outside the switch is read
+ * a second way: by the words of its name, then of its `statusDescription`.
  */
 
-/** What a task's status (number, name or description) says, in the words the tools use. */
-export type CinegyTaskPhase =
-  | 'queued'
-  | 'inProgress'
-  | 'paused'
-  | 'suspended'
-  | 'aborted'
-  | 'failed'
-  | 'finished'
-  | 'unrecognized';
+/** The task fields the mapping reads. */
+export interface CinegyStatusFields {
+  status?: number | string | null | undefined;
+  statusDescription?: string | null | undefined;
+  resultType?: number | string | null | undefined;
+  resultDetails?: string | null | undefined;
+}
 
-/** What a finished task's `result.type` says. */
-export type CinegyResultKind = 'success' | 'aborted' | 'failed' | 'missing';
+/** What a text says, in the normalized statuses, plus `finished` (the result decides). */
+type Reading = JobStatus | 'finished';
 
 /**
- * `inProgress` → `in progress`, `task_is-paused` → `task is paused`, `INPROGRESS` → `in progress`.
- * Negated errors ("without errors", "no errors") are dropped; "with errors" is kept.
+ * `inProgress` → `in progress`, `Task is paused.` → `task is paused.`. "without errors" and
+ * "no errors" are dropped, so "finished without errors" does not read as a failure.
  */
 function words(text: string): string {
   return text
     .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[_\-.]+/g, ' ')
     .toLowerCase()
-    .replace(/\binprogress\b/g, 'in progress')
-    .replace(/\bnotstarted\b/g, 'not started')
-    .replace(/\bwithout (any )?errors?\b|\bwith no errors?\b|\bno errors?\b|\b0 errors?\b/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/\bwithout errors?\b|\bno errors?\b/g, ' ');
 }
 
-const SAYS_ABORT = /\babort|\bcancel|\bstop|\bterminat|\bkill/;
-const SAYS_FAILURE = /\bfail|\berror|\bfault|\bunsuccess/;
-const SAYS_SUCCESS = /\bsucce/;
+const SAYS_ABORT = /\babort|\bcancel/;
+const SAYS_FAILURE = /\bfail|\berror/;
 
 /**
- * Reads a status name or description. Order matters: "aborted due to an error" is an abort, and
- * "finished with errors" a failure.
+ * Reads a status name or description. Order matters: "aborted due to an error" is an abort,
+ * and "finished with errors" a failure.
  *
- * @example phaseFromWords('Task is paused.') // 'paused'
- * @example phaseFromWords('inProgress') // 'inProgress'
+ * @example readWords('Task is paused.') // 'SUSPENDED'
  */
-export function phaseFromWords(text: string | null | undefined): CinegyTaskPhase {
-  if (!text) return 'unrecognized';
+function readWords(text: string | null | undefined): Reading {
+  if (!text) return 'UNKNOWN';
   const said = words(text);
-  if (/\bpaus/.test(said)) return 'paused';
-  if (/\bsuspend/.test(said)) return 'suspended';
-  if (SAYS_ABORT.test(said)) return 'aborted';
-  if (SAYS_FAILURE.test(said)) return 'failed';
-  if (
-    /\bqueue|\bwait|\bpending|\bnot (yet )?started|\bscheduled|\bcreated\b|\bnew\b|\bsubmitted\b/.test(said)
-  )
-    return 'queued';
-  if (/\bin progress|\bprocessing|\brunning|\bactive\b|\bstarted\b|\bresum|\bexecuting\b|\bbusy\b/.test(said))
-    return 'inProgress';
-  if (/\bfinish|\bcomplet|\bsucce|\bdone\b/.test(said)) return 'finished';
-  return 'unrecognized';
+  if (/\bpaus|\bsuspend/.test(said)) return 'SUSPENDED';
+  if (SAYS_ABORT.test(said)) return 'CANCELLED';
+  if (SAYS_FAILURE.test(said)) return 'FAILED';
+  if (/\bin progress\b/.test(said)) return 'RUNNING';
+  if (/\bfinish|\bcomplet/.test(said)) return 'finished';
+  return 'UNKNOWN';
 }
 
 /**
- * The phase of a task from its `status` (number, numeric string or name), falling back to
- * `statusDescription` for the numbers Cinegy does not publish.
- *
- * @example taskPhase(4, 'Task is finished.') // 'finished'
- * @example taskPhase(7, 'Task is suspended by the operator') // 'suspended'
+ * A finished task's verdict from `result.type`: 0 / `"success"` is success [DOC]; no type yet is
+ * UNKNOWN (not final: PCS writes the verdict a moment later); any other type failed — aborted
+ * when the type or a text says abort or cancel.
  */
-export function taskPhase(
-  status: number | string | null | undefined,
-  statusDescription?: string | null,
-): CinegyTaskPhase {
-  const code = typeof status === 'string' && /^\s*-?\d+\s*$/.test(status) ? Number(status) : status;
-  if (typeof code === 'number') {
-    switch (code) {
-      case 0:
-        return 'inProgress';
-      case 4:
-        return 'finished';
-      default:
-        return phaseFromWords(statusDescription);
+function mapFinished(fields: CinegyStatusFields): JobStatus {
+  const { resultType } = fields;
+  switch (resultType) {
+    case 0:
+    case 'success':
+      return 'SUCCEEDED';
+    case null:
+    case undefined:
+      return 'UNKNOWN';
+    default: {
+      const texts = [resultType, fields.resultDetails, fields.status, fields.statusDescription];
+      const aborted = texts.some((text) => typeof text === 'string' && SAYS_ABORT.test(words(text)));
+      return aborted ? 'CANCELLED' : 'FAILED';
     }
   }
-  const named = phaseFromWords(code);
-  return named === 'unrecognized' ? phaseFromWords(statusDescription) : named;
 }
 
-/**
- * What a finished task's `result.type` says: 0 / `"success"` is success; other values are read by
- * their words, then by the result's and the status's text for an abort [INF]. With no type at all
- * the texts decide only when they say so outright ("Successfully finished", "Task failed");
- * "Task is finished." alone stays `missing`.
- *
- * @example resultKind(0) // 'success'
- * @example resultKind(2, 'Task was aborted by user') // 'aborted'
- * @example resultKind(undefined, 'Task is finished.') // 'missing'
- */
-export function resultKind(
-  type: number | string | null | undefined,
-  ...texts: (string | null | undefined)[]
-): CinegyResultKind {
-  const said = texts.filter((text): text is string => text != null).map(words);
-  if (type === null || type === undefined || (typeof type === 'string' && type.trim() === '')) {
-    if (said.some((text) => SAYS_ABORT.test(text))) return 'aborted';
-    if (said.some((text) => SAYS_FAILURE.test(text))) return 'failed';
-    if (said.some((text) => SAYS_SUCCESS.test(text))) return 'success';
-    return 'missing';
-  }
-  const code = typeof type === 'string' && /^\s*-?\d+\s*$/.test(type) ? Number(type) : type;
-  if (code === 0) return 'success';
-  if (typeof code === 'string') {
-    const named = words(code);
-    if (SAYS_ABORT.test(named)) return 'aborted';
-    if (SAYS_FAILURE.test(named)) return 'failed';
-    // `success`, `Succeeded`, `completed`, `ok`, also `successWithWarnings`: the output exists.
-    if (/^(success|succeeded|successful|successfully|ok|completed?|done|finished)\b/.test(named))
-      return 'success';
-  }
-  return said.some((text) => SAYS_ABORT.test(text)) ? 'aborted' : 'failed';
+/** A status outside the published ones, read by the words of its name, else its description. */
+function mapByWords(fields: CinegyStatusFields): JobStatus {
+  const byName = typeof fields.status === 'string' ? readWords(fields.status) : 'UNKNOWN';
+  const reading = byName === 'UNKNOWN' ? readWords(fields.statusDescription) : byName;
+  return reading === 'finished' ? mapFinished(fields) : reading;
 }
 
 /**
  * Maps a PCS task onto jobwatch's statuses. A finished task is SUCCEEDED only on a success
- * result; finished without any result yet stays UNKNOWN (not final) so the next poll can read the
- * verdict PCS writes a moment later [INF].
+ * result; finished without a result yet stays UNKNOWN so the next poll reads the verdict.
  *
- * @example mapCinegyTaskStatus(4, 'Task is finished.', 0) // 'SUCCEEDED'
- * @example mapCinegyTaskStatus(4, 'Task is finished.', 1, 'Aborted by user') // 'CANCELLED'
- * @example mapCinegyTaskStatus(7, 'Task is whatever') // 'UNKNOWN'
+ * @example mapCinegyTaskStatus({ status: 4, resultType: 0 }) // 'SUCCEEDED'
+ * @example mapCinegyTaskStatus({ status: 4, resultType: 2, resultDetails: 'Aborted by user' }) // 'CANCELLED'
+ * @example mapCinegyTaskStatus({ status: 7, statusDescription: 'Task is paused.' }) // 'SUSPENDED'
  */
-export function mapCinegyTaskStatus(
-  status: number | string | null | undefined,
-  statusDescription?: string | null,
-  resultType?: number | string | null,
-  resultDetails?: string | null,
-): JobStatus {
-  switch (taskPhase(status, statusDescription)) {
-    case 'queued':
-      return 'QUEUED';
+export function mapCinegyTaskStatus(fields: CinegyStatusFields): JobStatus {
+  switch (fields.status) {
+    case 0:
     case 'inProgress':
       return 'RUNNING';
-    case 'paused':
-    case 'suspended':
-      return 'SUSPENDED';
-    case 'aborted':
-      return 'CANCELLED';
-    case 'failed':
-      return 'FAILED';
-    case 'finished':
-      return mapFinishedResult(
-        resultKind(resultType, resultDetails, typeof status === 'string' ? status : null, statusDescription),
-      );
+    case 4:
+      return mapFinished(fields);
     default:
-      return 'UNKNOWN';
-  }
-}
-
-function mapFinishedResult(kind: CinegyResultKind): JobStatus {
-  switch (kind) {
-    case 'success':
-      return 'SUCCEEDED';
-    case 'aborted':
-      return 'CANCELLED';
-    case 'failed':
-      return 'FAILED';
-    default:
-      return 'UNKNOWN';
+      return mapByWords(fields);
   }
 }
