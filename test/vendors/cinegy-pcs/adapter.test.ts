@@ -1,44 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VendorHttpClient } from '../../../lib/http/vendor-http-client.js';
-import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
-import { cinegyPcsAdapter } from '../../../lib/vendors/cinegy-pcs/index.js';
-import { type ManualClock, manualClock } from '../../../local/clock.js';
-import {
-  CinegyPcsSimulator,
-  type CinegyPcsSimulatorOptions,
-  unknownStatus,
-} from '../../../local/simulators/cinegy-pcs/index.js';
-import { contextFor, errorOf, WatchedTask } from './support.js';
+import { VendorAuthError } from '../../../lib/jobs/errors.js';
+import { cinegyPcsAdapter } from '../../../lib/vendors/cinegy-pcs/cinegy-pcs-adapter.js';
+import { ConnectionSessions } from '../../../lib/watch/connection-sessions.js';
+import { type CinegyPcsSimulator, unknownStatus } from '../../../local/simulators/cinegy-pcs/index.js';
+import { cinegyContext, closeSimulators, errorOf, hostRoot, startSimulator, WatchedTask } from './support.js';
 
-let running: CinegyPcsSimulator | undefined;
-
-async function startSimulator(
-  options: Omit<CinegyPcsSimulatorOptions, 'clock'> = {},
-  connectionOptions: Record<string, unknown> = {},
-) {
-  const clock: ManualClock = manualClock(Date.UTC(2023, 6, 27, 10, 0, 0));
-  const simulator = new CinegyPcsSimulator({ clock, ...options });
-  running = simulator;
-  const baseUrl = await simulator.start();
-  const context = contextFor(
-    baseUrl,
-    simulator.credentials,
-    { ...simulator.connectionOptions(), ...connectionOptions },
-    clock,
-  );
-  const watch = (reference: unknown) => new WatchedTask(reference, new Date(clock.now()));
-  return { clock, simulator, baseUrl, context, watch };
-}
-
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+afterEach(closeSimulators);
 
 describe('Cinegy PCS adapter against the simulator', () => {
   it('follows a demo task from registered through progress to succeeded', async () => {
     // Prepare
-    const { clock, simulator, context, watch } = await startSimulator();
+    const { clock, simulator, context, watch, paths } = await startSimulator();
     const reference = simulator.createDemoJob(60);
     const watched = watch(reference);
 
@@ -58,23 +30,20 @@ describe('Cinegy PCS adapter against the simulator', () => {
     expect(halfway.message).toContain('Processing');
     expect(done).toMatchObject({ status: 'SUCCEEDED', progress: 100, message: 'Successfully finished' });
     expect(done.vendorUpdatedAt).toBe(new Date(clock.now() - 1000).toISOString());
-    const paths = simulator.server.requests.map((request) => request.path);
-    expect(paths).toEqual(Array(3).fill(`/pcs/v1/tasks/${reference.taskId}`));
+    expect(paths()).toEqual(Array(3).fill(`/pcs/v1/tasks/${reference.taskId}`));
   });
 
-  it('finds the REST root itself when the base URL is the host root', async () => {
+  it('asks pcs/v1/ below a base URL that is the host root', async () => {
     // Prepare
-    const { clock, simulator } = await startSimulator();
+    const { simulator, context, watch, paths } = await startSimulator({}, {}, hostRoot);
     const reference = simulator.createDemoJob(10);
-    const hostRoot = simulator.server.url.replace(/pcs\/v1\/$/, '');
-    const context = contextFor(hostRoot, {}, {}, clock);
 
     // Act
-    const observation = await watchAt(clock, reference).poll(context);
+    const observation = await watch(reference).poll(context);
 
     // Assess
     expect(observation.status).toBe('RUNNING');
-    expect(simulator.server.requests[0]?.path).toBe(`/pcs/v1/tasks/${reference.taskId}`);
+    expect(paths()).toEqual([`/pcs/v1/tasks/${reference.taskId}`]);
   });
 
   it.each([
@@ -176,57 +145,28 @@ describe('Cinegy PCS adapter against the simulator', () => {
     expect(observation.message).toContain(`no longer knows task ${reference.taskId}`);
   });
 
-  it('reads the Swagger variant (string enums, ticks objects, text/plain) to the same result', async () => {
+  it('reads an unpublished status number through its description', async () => {
     // Prepare
-    const { clock, simulator, context, watch } = await startSimulator({
-      quirks: { stringEnums: true, ticksObjects: true, contentType: 'text/plain; charset=utf-8' },
+    const { simulator, context, watch } = await startSimulator();
+    const reference = simulator.createTask({
+      steps: [{ at: 0, state: unknownStatus(9, 'Task is suspended by the operator') }],
     });
-    const reference = simulator.createDemoJob(60);
-    const watched = watch(reference);
-    clock.advance(31);
 
     // Act
-    const halfway = await watched.poll(context);
-    clock.advance(30);
-    const done = await watched.poll(context);
+    const observation = await watch({ taskId: reference.taskId }).poll(context);
 
     // Assess
-    expect(halfway).toMatchObject({ status: 'RUNNING', rawStatus: 'inProgress (Task is in progress.)' });
-    expect(halfway.progress).toBeGreaterThan(45);
-    expect(done).toMatchObject({
-      status: 'SUCCEEDED',
-      rawStatus: 'finished (Task is finished.)',
-      progress: 100,
+    expect(observation).toMatchObject({
+      status: 'SUSPENDED',
+      rawStatus: '9 (Task is suspended by the operator)',
     });
-    expect(done.details?.resultType).toBe('success');
   });
 
-  it('forces 100% on success over stale progress, and drops the broken result date', async () => {
-    // Prepare
-    const { clock, simulator, context, watch } = await startSimulator({
-      quirks: { staleProgressOnFinish: true, invalidResultDate: true, utcOffsetMinutes: 180 },
-    });
-    const reference = simulator.createDemoJob(60);
-    const watched = watch(reference);
-    clock.advance(61);
-    const zoned = contextFor(context.http.baseUrl.href, {}, { timeZone: '+03:00' }, clock);
-
-    // Act
-    const observation = await watched.poll(zoned);
-
+  it('has no cancel: the PCS REST API is read-only', () => {
     // Assess
-    expect(observation).toMatchObject({ status: 'SUCCEEDED', progress: 100 });
-    expect(observation.details).toMatchObject({
-      lastReportedProgress: 56.12,
-      unreadableDates: ['result.generationTime'],
-    });
-    expect(observation.vendorUpdatedAt).toBe(new Date(clock.now() - 1000).toISOString());
+    expect(cinegyPcsAdapter.cancel).toBeUndefined();
   });
 });
-
-function watchAt(clock: ManualClock, reference: unknown): WatchedTask {
-  return new WatchedTask(reference, new Date(clock.now()));
-}
 
 describe('Cinegy PCS lookup by name and metadata', () => {
   it('walks capped pages to a task by exact name, then polls it by id', async () => {
@@ -348,125 +288,130 @@ describe('Cinegy PCS lookup by name and metadata', () => {
   });
 });
 
-describe('Cinegy PCS faults and malformed answers', () => {
-  it('surfaces a 503 in the middle of a watch as a transport error, then carries on', async () => {
+describe('Cinegy PCS state between polls', () => {
+  it.each([
+    ['a number for the id', { taskId: 42 }],
+    ['an empty id', { taskId: '' }],
+    ['no object at all', 'pcs/v1/'],
+  ])('reads a stored state with %s as none, and looks the task up again', async (_what, stored) => {
     // Prepare
-    const { clock, simulator, context, watch } = await startSimulator();
-    const watched = watch(simulator.createDemoJob(60));
+    const { simulator, context, watch, paths } = await startSimulator();
+    const target = simulator.createTask({ name: 'Task stored.mxf' });
+    const watched = watch({ name: 'Task stored.mxf' });
+    watched.stored = stored;
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(watched.state).toEqual({ taskId: target.taskId });
+    expect(observation).toMatchObject({ status: 'RUNNING', adapterState: { taskId: target.taskId } });
+    expect(paths()).toEqual(['/pcs/v1/tasks/list']);
+  });
+
+  it('polls the given task id when the stored state cannot be read', async () => {
+    // Prepare
+    const { simulator, context, watch, paths } = await startSimulator();
+    const reference = simulator.createDemoJob(60);
+    const watched = watch(reference);
+    watched.stored = { taskId: ['not', 'an', 'id'] };
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(observation.status).toBe('RUNNING');
+    expect(paths()).toEqual([`/pcs/v1/tasks/${reference.taskId}`]);
+  });
+
+  it('reads the task a lookup found by id on every later poll, as the stored state says', async () => {
+    // Prepare
+    const { simulator, context, watch, paths } = await startSimulator();
+    simulator.addFinishedTasks(3);
+    const target = simulator.createTask({ name: 'Task remembered.mxf' });
+    const watched = watch({ name: 'Task remembered.mxf' });
     await watched.poll(context);
-    simulator.server.inject({ kind: 'status', status: 503, body: 'Service Unavailable' });
-    clock.advance(61);
 
     // Act
-    const error = await errorOf(watched.poll(context));
-    const after = await watched.poll(context);
+    await watched.poll(context);
+    await watched.poll(context);
 
     // Assess
-    expect(error).toBeInstanceOf(VendorTransportError);
-    expect(after.status).toBe('SUCCEEDED');
+    expect(watched.stored).toEqual({ taskId: target.taskId });
+    expect(paths()).toEqual(['/pcs/v1/tasks/list', ...Array(2).fill(`/pcs/v1/tasks/${target.taskId}`)]);
   });
+});
 
-  it.each([
-    ['a reset connection', { kind: 'reset' } as const],
-    ['a body cut off mid-way', { kind: 'truncate' } as const],
-  ])('treats %s as a transport error', async (_what, fault) => {
+describe('Cinegy PCS per-connection memory', () => {
+  it('keeps no memory of a connection: PCS REST has no login, token or session', async () => {
     // Prepare
-    const { simulator, context, watch } = await startSimulator();
-    const watched = watch(simulator.createDemoJob(60));
-    simulator.server.inject(fault);
-
-    // Act
-    const error = await errorOf(watched.poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorTransportError);
-  });
-
-  it('gives up on a hanging server after the timeout, as a transport error', async () => {
-    // Prepare
-    const { clock, simulator, watch } = await startSimulator();
-    const watched = watch(simulator.createDemoJob(60));
-    const context = contextFor(simulator.server.url, {}, {}, clock);
-    context.http = new VendorHttpClient({
-      vendor: 'cinegy-pcs',
-      connection: 'test',
+    const { simulator } = await startSimulator();
+    const sessions = new ConnectionSessions();
+    const connection = {
+      name: 'pcs',
+      vendor: 'cinegy-pcs' as const,
       baseUrl: simulator.server.url,
-      timeoutMs: 200,
-    });
-    simulator.server.inject({ kind: 'hang' });
+      credentials: {},
+      options: {},
+    };
 
     // Act
-    const error = await errorOf(watched.poll(context));
+    const session = sessions.forAdapter(connection, cinegyPcsAdapter, {});
 
     // Assess
-    expect(error).toBeInstanceOf(VendorTransportError);
-    expect(error.message).toContain('no answer within 200 ms');
+    expect(cinegyPcsAdapter.createMemory).toBeUndefined();
+    expect(session.memory).toBeUndefined();
   });
 
-  it.each([
-    ['truncated JSON', { kind: 'garbage', body: '{"id":"x","status":4,"result":{"ty' } as const, 'not JSON'],
-    [
-      'an HTML error page',
-      {
-        kind: 'garbage',
-        body: '<!DOCTYPE html><html><body>Bad gateway</body></html>',
-        contentType: 'text/html',
-      } as const,
-      'HTML page',
-    ],
-    ['a JSON array', { kind: 'garbage', body: '[]' } as const, 'not a PCS task'],
-    [
-      'another task',
-      { kind: 'garbage', body: '{"id":"someone-else","status":0}' } as const,
-      'answered task someone-else',
-    ],
-    ['an empty body', { kind: 'garbage', body: '' } as const, 'empty body'],
-    [
-      'a 20 MB body',
-      { kind: 'garbage', body: `{"id":"${'x'.repeat(20 * 1024 * 1024)}"}` } as const,
-      'allowed',
-    ],
-    [
-      'an HTML 404 from a proxy',
-      {
-        kind: 'status',
-        status: 404,
-        body: '<html><body>Not Found</body></html>',
-        contentType: 'text/html',
-      } as const,
-      'probably not the PCS REST API',
-    ],
-    [
-      'an unexpected 400',
-      { kind: 'status', status: 400, body: '{"title":"Bad Request"}' } as const,
-      'answered 400',
-    ],
-  ])('reads %s as a clear protocol error', async (_what, fault, expected) => {
+  it('sends each connection its own credentials, even to the same PCS', async () => {
     // Prepare
-    const { simulator, context, watch } = await startSimulator();
+    const first = await startSimulator({ auth: 'header' });
+    const second = await startSimulator({ auth: 'header' });
+    const sessions = new ConnectionSessions();
+    const reference = first.simulator.createDemoJob(60);
+    const contextOf = (name: string, credentials: Record<string, string>) =>
+      cinegyContext(first.baseUrl, first.clock, { connection: name, credentials, sessions });
+
+    // Act
+    const own = await new WatchedTask(reference, new Date(first.clock.now())).poll(
+      contextOf('pcs-a', first.simulator.credentials),
+    );
+    const other = await errorOf(
+      new WatchedTask(reference, new Date(first.clock.now())).poll(
+        contextOf('pcs-b', second.simulator.credentials),
+      ),
+    );
+
+    // Assess
+    expect(own.status).toBe('RUNNING');
+    expect(other).toBeInstanceOf(VendorAuthError);
+    const keys = first.simulator.server.requests.map((request) => request.headers['x-api-key']);
+    expect(keys).toEqual([first.simulator.credentials.headerValue, second.simulator.credentials.headerValue]);
+  });
+
+  it('uses changed credentials of the same connection at once, and the old ones no longer', async () => {
+    // Prepare
+    const { clock, simulator, baseUrl, watch } = await startSimulator({ auth: 'basic' });
+    const sessions = new ConnectionSessions();
     const watched = watch(simulator.createDemoJob(60));
-    // Whatever stands in front answers every request alike (the HTML 404 check asks tasks/list too).
-    simulator.server.inject(fault, { count: 2 });
+    const contextWith = (password: string | undefined) =>
+      cinegyContext(baseUrl, clock, {
+        connection: 'pcs-rotated',
+        sessions,
+        credentials: { ...simulator.credentials, ...(password === undefined ? {} : { password }) },
+      });
 
     // Act
-    const error = await errorOf(watched.poll(context));
+    const before = await watched.poll(contextWith(undefined));
+    const rotated = await errorOf(watched.poll(contextWith('rotated-elsewhere')));
+    const back = await watched.poll(contextWith(undefined));
 
     // Assess
-    expect(error).toBeInstanceOf(VendorProtocolError);
-    expect(error.message).toContain(expected);
-  });
-
-  it('reads a task list that is not one as a protocol error', async () => {
-    // Prepare
-    const { simulator, context, watch } = await startSimulator();
-    simulator.server.inject({ kind: 'garbage', body: '{"tasks":[]}' });
-
-    // Act
-    const error = await errorOf(watch({ name: 'Task x' }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorProtocolError);
-    expect(error.message).toContain('not a PCS task list');
+    expect(before.status).toBe('RUNNING');
+    expect(rotated).toBeInstanceOf(VendorAuthError);
+    expect(back.status).toBe('RUNNING');
+    const authorizations = simulator.server.requests.map((request) => request.headers.authorization);
+    expect(new Set(authorizations).size).toBe(2);
   });
 });
 
@@ -481,79 +426,5 @@ describe('Cinegy PCS configurable auth', () => {
 
     // Assess
     expect(observation.status).toBe('RUNNING');
-  });
-
-  it('reports refused credentials as an auth error, not a job state', async () => {
-    // Prepare
-    const { clock, simulator, watch } = await startSimulator({ auth: 'basic' });
-    const watched = watch(simulator.createDemoJob(60));
-    const wrong = { ...simulator.credentials, password: 'not-the-password' };
-    const context = contextFor(simulator.server.url, wrong, {}, clock);
-
-    // Act
-    const error = await errorOf(watched.poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorAuthError);
-  });
-
-  it('never puts a credential value in an error message', async () => {
-    // Prepare
-    const { clock, simulator, watch } = await startSimulator({ auth: 'query' });
-    const watched = watch(simulator.createDemoJob(60));
-    const context = contextFor(simulator.server.url, simulator.credentials, {}, clock);
-    const secret = simulator.credentials.paramValue ?? '';
-    const faults = [
-      { kind: 'status', status: 503 },
-      { kind: 'status', status: 401 },
-      { kind: 'garbage', body: `not json ${secret}` },
-      { kind: 'status', status: 400, body: `bad ${secret}` },
-      { kind: 'reset' },
-    ] as const;
-
-    // Act
-    const messages: string[] = [];
-    for (const fault of faults) {
-      simulator.server.inject(fault);
-      messages.push((await errorOf(watched.poll(context))).message);
-    }
-    const wrongContext = contextFor(
-      simulator.server.url,
-      { ...simulator.credentials, paramValue: 'wrong-value-123' },
-      {},
-      clock,
-    );
-    messages.push((await errorOf(watched.poll(wrongContext))).message);
-
-    // Assess
-    expect(secret.length).toBeGreaterThan(8);
-    for (const message of messages) {
-      expect(message).not.toContain(secret);
-      expect(message).not.toContain('wrong-value-123');
-    }
-  });
-});
-
-describe('Cinegy PCS adapter surface', () => {
-  it('has no cancel: the PCS REST API is read-only', () => {
-    // Assess
-    expect(cinegyPcsAdapter.cancel).toBeUndefined();
-  });
-
-  it('reads an unpublished status number through its description', async () => {
-    // Prepare
-    const { simulator, context, watch } = await startSimulator();
-    const reference = simulator.createTask({
-      steps: [{ at: 0, state: unknownStatus(9, 'Task is waiting for a free agent') }],
-    });
-
-    // Act
-    const observation = await watch({ taskId: reference.taskId }).poll(context);
-
-    // Assess
-    expect(observation).toMatchObject({
-      status: 'QUEUED',
-      rawStatus: '9 (Task is waiting for a free agent)',
-    });
   });
 });
