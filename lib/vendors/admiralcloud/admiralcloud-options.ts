@@ -10,45 +10,38 @@ const RelativePath = z
 /**
  * A connection's `options` for AdmiralCloud. Operator configuration: unknown keys are typos.
  *
- * Paths: `GET v5/activity/jobResult/{jobId}` is what AdmiralCloud's own examples poll [CODE].
- * The activity controller's find and destroy routes are not published: `GET v5/activity` and
- * `DELETE v5/activity/{activityId}` follow the REST convention of its other routes [INF].
+ * Paths, relative to the API root (`https://api.admiralcloud.com/`): `GET
+ * v5/activity/jobResult/{jobId}` is what AdmiralCloud's own examples poll [CODE]. The activity
+ * controller's find and destroy actions [DOC] have no published routes: `GET v5/activity` and
+ * `DELETE v5/activity/{activityId}` follow the REST convention of its other routes, and an
+ * operator whose server differs configures them.
  */
 export const AdmiralCloudOptionsSchema = z
   .object({
-    /** 2 (path-based, the newer API servers) or 1 (controller/action). */
-    signatureVersion: z.union([z.literal(1), z.literal(2)]).default(2),
-    jobResultPath: RelativePath.default('v5/activity/jobResult/{jobId}'),
-    activitiesPath: RelativePath.default('v5/activity'),
-    destroyActivityPath: RelativePath.default('v5/activity/{activityId}'),
     /**
-     * Query parameters for the activity listing (the API recommends fetching only what you need;
-     * the parameter names are not published [INF]). Signed with the request.
+     * 2 (the request path, the newer API servers) or 1 (controller/action). The two are not
+     * compatible, and a server checks the one it is set up for [CODE: ac-signature].
      */
-    activityQuery: z.record(z.string(), z.string()).default({}),
+    signatureVersion: z.union([z.literal(1), z.literal(2)]).default(2),
     /**
      * Older API servers turned numeric GET parameters into numbers before checking the
      * signature; newer ones keep them as strings [CODE]. Set when a numeric jobId is refused
      * with `hashMismatch`.
      */
     signNumericParamsAsNumbers: z.boolean().default(false),
+    jobResultPath: RelativePath.default('v5/activity/jobResult/{jobId}'),
+    activitiesPath: RelativePath.default('v5/activity'),
+    destroyActivityPath: RelativePath.default('v5/activity/{activityId}'),
     /**
-     * When the server refuses a signature as a mismatch, try the other readings of the scheme
-     * (the other version, numeric parameters as numbers, route parameters unsigned) and keep the
-     * one it accepts. The scheme is published only as client code, and servers differ in these
-     * details; a wrong secret still fails, after one round of tries.
+     * Query parameters for the activity listing: the API recommends fetching only what you need
+     * [DOC], but does not publish the parameter names. Signed with the request.
      */
-    signatureFallback: z.boolean().default(true),
-    /**
-     * A batch job's progress from its parts (`jobId`, `jobId:1`…): `min` — the update becomes
-     * visible only when every part is done — or `mean`.
-     */
-    batchProgress: z.enum(['min', 'mean']).default('min'),
+    activityQuery: z.record(z.string(), z.string()).default({}),
     /**
      * What a job becomes when its activity disappears from the listing before 100% while
-     * jobResult still has nothing. AdmiralCloud does not say whether the activity was destroyed
-     * (a user cancelled) or killed (no update for 90 s), so the default is LOST; an operator who
-     * knows only cancellations remove activities may choose CANCELLED.
+     * jobResult still has nothing. An activity is destroyed when a user cancels, and killed
+     * after 90 s without updates [DOC]; the listing does not say which, so the default is LOST.
+     * An operator who knows only cancellations remove activities may choose CANCELLED.
      */
     vanishedActivityStatus: z.enum(['LOST', 'CANCELLED']).default('LOST'),
     /** Polls in a row the activity must be missing before it counts as vanished. */

@@ -1,14 +1,24 @@
+import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
+import { VendorAuthError } from '../../../lib/jobs/errors.js';
+import { admiralcloudAdapter } from '../../../lib/vendors/admiralcloud/admiralcloud-adapter.js';
+import {
+  findActivities,
+  requestTimestamp,
+  type SignatureInput,
+  signAdmiralCloudRequest,
+} from '../../../lib/vendors/admiralcloud/admiralcloud-client.js';
+import { signedParams } from '../../../lib/vendors/admiralcloud/admiralcloud-quirks.js';
+import { ConnectionSessions } from '../../../lib/watch/connection-sessions.js';
 import { scaledClock } from '../../../local/clock.js';
 import {
   AdmiralCloudSimulator,
   type AdmiralCloudSimulatorOptions,
 } from '../../../local/simulators/admiralcloud/index.js';
 import {
+  type AdmiralCloudContext,
   contextFor,
   fixture,
-  manualClock,
   rejection,
   startSimulator,
   WatchedAdmiralCloudJob,
@@ -65,20 +75,6 @@ describe('AdmiralCloud adapter against the simulator: final states', () => {
         result: { type: 'object', keys: ['processed', 'failed'], arrayLengths: { processed: 2, failed: 0 } },
       },
     });
-  });
-
-  it('reports the mean of the parts when the connection asks for it', async () => {
-    // Prepare
-    const { clock, simulator, context } = await setUp({}, { batchProgress: 'mean' });
-    const jobId = simulator.createJob({ parts: [{ durationSeconds: 100 }, { durationSeconds: 50 }] });
-    const watched = new WatchedAdmiralCloudJob({ jobId });
-
-    // Act
-    clock.advance(25);
-    const observation = await watched.poll(context);
-
-    // Assess
-    expect(observation.progress).toBe(37.5);
   });
 
   it('ends SUCCEEDED without result details when jobResult answers {}', async () => {
@@ -245,40 +241,6 @@ describe('AdmiralCloud adapter against the simulator: final states', () => {
     expect(first.status).toBe('RUNNING');
     expect(second).toMatchObject({ status: 'LOST', rawStatus: 'activity-vanished', progress: 30 });
   });
-
-  it('takes an activity status saying "destroyed" as the vendor\'s CANCELLED verdict', async () => {
-    // Prepare
-    const { simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    const listing = { activities: [{ id: 9, jobId, percent: 35, type: 'upload', status: 'destroyed' }] };
-    simulator.server.inject({ kind: 'delay', ms: 0 }, { pathIncludes: 'jobResult' });
-    simulator.server.inject(
-      { kind: 'garbage', body: JSON.stringify(listing) },
-      { pathIncludes: '/v5/activity' },
-    );
-
-    // Act
-    const observation = await new WatchedAdmiralCloudJob({ jobId }).poll(context);
-
-    // Assess
-    expect(observation).toMatchObject({ status: 'CANCELLED', rawStatus: 'activity destroyed', progress: 35 });
-  });
-
-  it('turns a jobResult error body into a protocol error naming the vendor message', async () => {
-    // Prepare
-    const { clock, simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    simulator.failWith(jobId, 400, 'error_jobResultInvalid');
-    clock.advance(1);
-
-    // Act
-    const error = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorProtocolError);
-    expect(error.message).toContain('answered 400');
-    expect(error.message).toContain('error_jobResultInvalid');
-  });
 });
 
 describe('AdmiralCloud adapter against the simulator: signatures', () => {
@@ -313,54 +275,11 @@ describe('AdmiralCloud adapter against the simulator: signatures', () => {
     expect(headers['x-admiralcloud-identifier']).toBe('user-42');
   });
 
-  it('reports a wrong secret as VendorAuthError with hashMismatch, not as a job failure', async () => {
-    // Prepare
-    const { simulator, context } = await setUp({}, {}, { accessSecret: 'not-the-right-secret' });
-    const jobId = simulator.createJob();
-
-    // Act
-    const error = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorAuthError);
-    expect(error.message).toContain('acsignature_hashMismatch');
-  });
-
-  it('reports a clock more than 10 s apart as VendorAuthError with rtsDeviation', async () => {
-    // Prepare
-    const { simulator, context } = await setUp({ serverClockSkewSeconds: 60 });
-    const jobId = simulator.createJob();
-
-    // Act
-    const error = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorAuthError);
-    expect(error.message).toContain('acsignature_rtsDeviation');
-    expect(error.message).toContain('clock');
-  });
-
-  it('answers hashMissing to an unsigned request', async () => {
-    // Prepare
-    const { simulator, baseUrl } = await setUp();
-    const jobId = simulator.createJob();
-
-    // Act
-    const response = await fetch(new URL(`v5/activity/jobResult/${jobId}`, baseUrl));
-
-    // Assess
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: 'acsignature_hashMissing' });
-  });
-
   it('signs numeric ids as numbers for older API servers only when told to', async () => {
-    // Prepare: without the fallback, only the configured reading is sent.
-    const older = await setUp(
-      { quirks: { numericGetParams: true } },
-      { signNumericParamsAsNumbers: false, signatureFallback: false },
-    );
+    // Prepare: the simulator's connectionOptions() tell; `false` here overrides it.
+    const older = await setUp({ quirks: { numericGetParams: true } }, { signNumericParamsAsNumbers: false });
     const olderJob = older.simulator.createJob({ jobId: '4711' });
-    const told = await setUp({ quirks: { numericGetParams: true } }, { signatureFallback: false });
+    const told = await setUp({ quirks: { numericGetParams: true } });
     const toldJob = told.simulator.createJob({ jobId: '4711' });
 
     // Act
@@ -390,172 +309,6 @@ describe('AdmiralCloud adapter against the simulator: signatures', () => {
     // Assess
     expect(first.status).toBe('RUNNING');
     expect(last).toMatchObject({ status: 'SUCCEEDED', progress: 100 });
-  });
-});
-
-describe('AdmiralCloud adapter against the simulator: faults and malformed answers', () => {
-  it('surfaces a 503 in the middle as a transport error and carries on afterwards', async () => {
-    // Prepare
-    const { clock, simulator, context } = await setUp();
-    const jobId = simulator.createJob({ parts: [{ durationSeconds: 100 }] });
-    const watched = new WatchedAdmiralCloudJob({ jobId });
-    clock.advance(20);
-    await watched.poll(context);
-    simulator.server.inject({ kind: 'status', status: 503, body: 'busy' }, { pathIncludes: 'jobResult' });
-
-    // Act
-    clock.advance(20);
-    const error = await rejection(watched.poll(context));
-    const next = await watched.poll(context);
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorTransportError);
-    expect(next).toMatchObject({ status: 'RUNNING', progress: 40 });
-  });
-
-  it('still reports the status when only the activity listing fails, without progress', async () => {
-    // Prepare
-    const { clock, simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    // Faults match by path text and `/v5/activity` is also part of jobResult's path: a no-op
-    // fault for jobResult goes first, so the 503 lands on the listing.
-    simulator.server.inject({ kind: 'delay', ms: 0 }, { pathIncludes: 'jobResult' });
-    simulator.server.inject({ kind: 'status', status: 503, body: 'busy' }, { pathIncludes: '/v5/activity' });
-    clock.advance(10);
-
-    // Act
-    const observation = await new WatchedAdmiralCloudJob({ jobId }).poll(context);
-
-    // Assess
-    expect(observation).toMatchObject({ status: 'RUNNING', rawStatus: 'pending' });
-    expect(observation.progress).toBeUndefined();
-    expect(String(observation.details?.activityListError)).toContain('503');
-  });
-
-  it('keeps the poll when the listing answers the seed modelChangesES text instead of JSON', async () => {
-    // Prepare
-    const { clock, simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    const watched = new WatchedAdmiralCloudJob({ jobId });
-    clock.advance(12);
-    await watched.poll(context);
-    simulator.server.inject({ kind: 'delay', ms: 0 }, { pathIncludes: 'jobResult' });
-    simulator.server.inject(
-      { kind: 'garbage', body: fixture('seed-model-changes-es.txt'), contentType: 'text/plain' },
-      { pathIncludes: '/v5/activity' },
-    );
-
-    // Act
-    clock.advance(12);
-    const observation = await watched.poll(context);
-
-    // Assess
-    expect(observation.status).toBe('RUNNING');
-    expect(observation.progress).toBeUndefined();
-    expect(String(observation.details?.activityListError)).toContain('not JSON');
-    expect(observation.adapterState).toMatchObject({ seen: true, lastPercent: 20 });
-  });
-
-  it.each([
-    ['truncated JSON', { kind: 'garbage' as const, body: '{"ok":tr' }, VendorProtocolError, 'not JSON'],
-    [
-      'an HTML error page with status 200',
-      {
-        kind: 'garbage' as const,
-        body: '<html><body><h1>Maintenance</h1></body></html>',
-        contentType: 'text/html',
-      },
-      VendorProtocolError,
-      'text/html',
-    ],
-    [
-      'an HTML 404 page (a wrong path, not a lost job)',
-      { kind: 'status' as const, status: 404, body: '<html>Not Found</html>', contentType: 'text/html' },
-      VendorProtocolError,
-      'not AdmiralCloud',
-    ],
-    [
-      'a connection cut in the middle of the body',
-      { kind: 'truncate' as const },
-      VendorTransportError,
-      'jobResult',
-    ],
-    [
-      'a 502 HTML page from a proxy',
-      { kind: 'status' as const, status: 502, body: '<html>Bad gateway</html>' },
-      VendorTransportError,
-      '502',
-    ],
-  ])('turns %s into a clear typed error', async (_name, fault, errorClass, text) => {
-    // Prepare
-    const { simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    simulator.server.inject(fault, { pathIncludes: 'jobResult' });
-
-    // Act
-    const error = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(errorClass);
-    expect(error.message).toContain(text);
-  });
-
-  it('refuses a 20 MB body with a protocol error instead of reading it', async () => {
-    // Prepare
-    const { simulator, context } = await setUp();
-    const jobId = simulator.createJob();
-    const huge = `{"processed":["${'x'.repeat(20 * 1024 * 1024)}"]}`;
-    simulator.server.inject({ kind: 'garbage', body: huge }, { pathIncludes: 'jobResult' });
-
-    // Act
-    const error = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context));
-
-    // Assess
-    expect(error).toBeInstanceOf(VendorProtocolError);
-    expect(error.message).toContain('more than the');
-  });
-
-  it('never puts a credential value into an error message', async () => {
-    // Prepare
-    const { simulator, context, credentials } = await setUp({}, {}, { clientId: 'client-secretish-77' });
-    const jobId = simulator.createJob();
-    const echo = JSON.stringify({
-      message: `acsignature_hashMismatch for ${credentials.accessKey} / ${credentials.accessSecret}`,
-    });
-    const faults = [
-      { kind: 'status' as const, status: 401, body: echo, contentType: 'application/json' },
-      { kind: 'status' as const, status: 400, body: echo, contentType: 'application/json' },
-      { kind: 'status' as const, status: 500, body: echo },
-      {
-        kind: 'garbage' as const,
-        body: `<html>${credentials.accessSecret}</html>`,
-        contentType: 'text/html',
-      },
-    ];
-    const errors: Error[] = [];
-
-    // Act
-    for (const fault of faults) {
-      // Repeated: a refused hash is retried under the other readings of the scheme.
-      simulator.server.clearFaults();
-      simulator.server.inject(fault, { pathIncludes: 'jobResult', count: 20 });
-      errors.push(await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(context)));
-    }
-    const wrongSecret = contextFor(
-      context.http.baseUrl.href,
-      { ...credentials, accessSecret: 'wrong-secret-123' },
-      {},
-      manualClock(),
-    );
-    errors.push(await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(wrongSecret)));
-
-    // Assess
-    expect(errors).toHaveLength(5);
-    for (const error of errors) {
-      for (const value of [...Object.values(credentials), 'wrong-secret-123']) {
-        expect(error.message).not.toContain(value);
-      }
-    }
   });
 });
 
@@ -624,11 +377,258 @@ describe('AdmiralCloud adapter against the simulator: cancel', () => {
   });
 });
 
+describe('AdmiralCloud adapter: what it remembers of a job', () => {
+  it('reads a stored state of another shape as none, and the poll still works', async () => {
+    // Prepare: a state that says "seen at 40%", but not in the shape the adapter writes.
+    const { clock, simulator, context } = await setUp({}, { missingPollsBeforeVanished: 1 });
+    const jobId = simulator.createJob({ listed: false, parts: [{ durationSeconds: 100 }] });
+    const unreadable = new WatchedAdmiralCloudJob({ jobId });
+    unreadable.stored = { seen: true, lastPercent: '40', missingPolls: 0, activityIds: [] };
+    const readable = new WatchedAdmiralCloudJob({ jobId });
+    readable.stored = { seen: true, lastPercent: 40, missingPolls: 0, activityIds: [] };
+    clock.advance(10);
+
+    // Act
+    const fresh = await unreadable.poll(context);
+    const remembered = await readable.poll(context);
+
+    // Assess: read as none, the job starts afresh; the readable state is believed.
+    expect(fresh).toMatchObject({ status: 'RUNNING', rawStatus: 'pending' });
+    expect(fresh.progress).toBeUndefined();
+    expect(fresh.message).toContain('no activity of it is listed for this API user');
+    expect(unreadable.state).toEqual({ seen: false, missingPolls: 0, activityIds: [] });
+    expect(remembered).toMatchObject({ status: 'LOST', rawStatus: 'activity-vanished', progress: 40 });
+  });
+
+  it('returns the whole state each poll, and reads it back through JSON', async () => {
+    // Prepare
+    const { clock, simulator, context } = await setUp();
+    const jobId = simulator.createJob({ parts: [{ durationSeconds: 100 }, { durationSeconds: 100 }] });
+    const watched = new WatchedAdmiralCloudJob({ jobId });
+    clock.advance(30);
+
+    // Act
+    const observation = await watched.poll(context);
+
+    // Assess
+    expect(observation.adapterState).toEqual({
+      seen: true,
+      lastPercent: 30,
+      missingPolls: 0,
+      activityIds: [expect.any(String), expect.any(String)],
+    });
+    expect(watched.state).toEqual(observation.adapterState);
+  });
+
+  it('destroys the activities remembered at the last poll when the listing fails at cancel', async () => {
+    // Prepare
+    const { clock, simulator, context } = await setUp();
+    const jobId = simulator.createJob({ parts: [{ durationSeconds: 100 }] });
+    const watched = new WatchedAdmiralCloudJob({ jobId });
+    clock.advance(10);
+    await watched.poll(context);
+    // Faults match by path text: a no-op fault for jobResult first, so the 503 lands on the listing.
+    simulator.server.inject({ kind: 'delay', ms: 0 }, { pathIncludes: 'jobResult' });
+    simulator.server.inject({ kind: 'status', status: 503, body: 'busy' }, { pathIncludes: '/v5/activity' });
+
+    // Act
+    const outcome = await watched.cancel(context);
+
+    // Assess
+    expect(outcome.cancelled).toBe(true);
+    expect(outcome.message).toContain(`activity ${watched.state?.activityIds[0]} of job ${jobId}`);
+  });
+});
+
+describe('AdmiralCloud adapter: what it keeps per connection', () => {
+  it('keeps no memory between calls: every request is signed from the credentials alone', () => {
+    // Act + Assess
+    expect(admiralcloudAdapter.createMemory).toBeUndefined();
+  });
+
+  it('signs with a changed credential at once on the same connection', async () => {
+    // Prepare
+    const { clock, simulator, baseUrl } = await setUp();
+    const jobId = simulator.createJob();
+    const shared = { connection: 'admiralcloud-rotated', sessions: new ConnectionSessions() };
+    const stale = contextFor(
+      baseUrl,
+      { ...simulator.credentials, accessSecret: 'the-old-secret' },
+      {},
+      clock,
+      shared,
+    );
+    const rotated = contextFor(baseUrl, simulator.credentials, {}, clock, shared);
+
+    // Act
+    const refused = await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(stale));
+    const requestsWhenRefused = simulator.server.requests.length;
+    const accepted = await new WatchedAdmiralCloudJob({ jobId }).poll(rotated);
+
+    // Assess
+    expect(refused.message).toContain('acsignature_hashMismatch');
+    expect(requestsWhenRefused).toBe(1);
+    expect(accepted.status).toBe('RUNNING');
+    expect(simulator.refusals).toHaveLength(1);
+  });
+
+  it("lets one connection's refused secret cost another connection nothing", async () => {
+    // Prepare
+    const { clock, simulator, baseUrl } = await setUp();
+    const jobId = simulator.createJob();
+    const sessions = new ConnectionSessions();
+    const wrong = contextFor(baseUrl, { ...simulator.credentials, accessSecret: 'wrong' }, {}, clock, {
+      connection: 'admiralcloud-a',
+      sessions,
+    });
+    const right = contextFor(baseUrl, simulator.credentials, {}, clock, {
+      connection: 'admiralcloud-b',
+      sessions,
+    });
+
+    // Act
+    await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(wrong));
+    await rejection(new WatchedAdmiralCloudJob({ jobId }).poll(wrong));
+    const observation = await new WatchedAdmiralCloudJob({ jobId }).poll(right);
+
+    // Assess: one refused jobResult per poll of the first, jobResult and listing for the second.
+    expect(observation.status).toBe('RUNNING');
+    expect(simulator.server.requests).toHaveLength(4);
+  });
+});
+
+/*
+ * Fixed vectors. The strings to sign are written out by hand from the scheme (vendors.md §4 and
+ * ac-signature's `sign`); the hashes were computed outside this code base with an unrelated
+ * HMAC-SHA256 implementation over those exact strings. The secret is the example value of
+ * AdmiralCloud's signing library documentation.
+ */
+const SECRET = 'my-very-good-accessSecret';
+const TS = 1_700_000_000;
+
+const vectors: { name: string; input: SignatureInput; text: string; hash: string }[] = [
+  {
+    name: 'v1 with the jobId payload AdmiralCloud examples sign for jobResult',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 1, controller: 'activity', action: 'jobResult' },
+      payload: { jobId: 'a1b2c3' },
+      timestamp: TS,
+    },
+    text: 'activity\njobresult\n1700000000\n{"jobId":"a1b2c3"}',
+    hash: 'ff777cb99c2d8bbf74f3561f9aff03be5d27373446211524ce1c45a959052610',
+  },
+  {
+    name: 'v1 without payload: no trailing newline, names lower-cased',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 1, controller: 'Activity', action: 'Find' },
+      timestamp: TS,
+    },
+    text: 'activity\nfind\n1700000000',
+    hash: '3036aca0aec35b8690ae4eba48c5971738b42c0c0f374347718ed49eab2972d4',
+  },
+  {
+    name: 'v2 lower-cases the whole path but not the payload',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 2, path: '/v5/activity/jobResult/A1B2C3' },
+      payload: { jobId: 'A1B2C3' },
+      timestamp: TS,
+    },
+    text: '/v5/activity/jobresult/a1b2c3\n1700000000\n{"jobId":"A1B2C3"}',
+    hash: '93bde6960c5852d5b1260b4d2a4da2f1f1958887450cd6a60f3927ba49042c18',
+  },
+  {
+    name: 'v2 with an empty payload ignores the query string',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 2, path: '/v5/activity?types=activities' },
+      payload: {},
+      timestamp: TS,
+    },
+    text: '/v5/activity\n1700000000',
+    hash: '054118dd2cfa27f9071ce20dcca8916432188fd2c9cb651e99f40101398254e5',
+  },
+  {
+    name: 'v2 sorts the top level only, upper case before lower case, as ac-signature signs v1/v2',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 2, path: '/v5/search' },
+      payload: { zeta: 1, alpha: { delta: true, charlie: [{ b: 2, a: 1 }] }, Beta: 'x' },
+      timestamp: TS,
+    },
+    text: '/v5/search\n1700000000\n{"Beta":"x","alpha":{"delta":true,"charlie":[{"b":2,"a":1}]},"zeta":1}',
+    hash: '1e2a65fce6d3190e152f4885150d99e09a5c84fbf28a126d7e57ad48f8163e0d',
+  },
+  {
+    name: 'numeric-string keys first and compared as numbers; "01" is not a number key',
+    input: {
+      accessSecret: SECRET,
+      target: { version: 1, controller: 'activity', action: 'find' },
+      payload: { b: '1', '10': 'ten', a: '0', '2': 'two', '01': 'lead' },
+      timestamp: TS,
+    },
+    text: 'activity\nfind\n1700000000\n{"2":"two","10":"ten","01":"lead","a":"0","b":"1"}',
+    hash: 'd32f3705574413186db9348373aeb17cd0bfe65e124afc025e0fa1b7a72dd840',
+  },
+];
+
+describe('AdmiralCloud request signature (ac-signature)', () => {
+  it.each(vectors)('the vector is self-consistent: $name', ({ text, hash }) => {
+    // Act
+    const computed = createHmac('sha256', SECRET).update(text).digest('hex');
+
+    // Assess
+    expect(computed).toBe(hash);
+  });
+
+  it.each(vectors)('computes the published HMAC: $name', ({ input, hash }) => {
+    // Act
+    const signature = signAdmiralCloudRequest(input);
+
+    // Assess
+    expect(signature).toEqual({ hash, timestamp: TS });
+  });
+
+  it('changes the hash when the secret differs', () => {
+    // Prepare
+    const [first] = vectors;
+    if (!first) throw new Error('no vector');
+
+    // Act
+    const signature = signAdmiralCloudRequest({ ...first.input, accessSecret: 'another-secret' });
+
+    // Assess
+    expect(signature.hash).not.toBe(first.hash);
+  });
+
+  it('uses whole wall-clock seconds for rts', () => {
+    // Act
+    const timestamp = requestTimestamp(1_700_000_000_999);
+
+    // Assess
+    expect(timestamp).toBe(1_700_000_000);
+  });
+
+  it('turns only canonical integers into numbers when told to', () => {
+    // Prepare
+    const params = { a: '0', b: '0815', c: '7c1e', d: '12' };
+
+    // Act
+    const asNumbers = signedParams(params, true);
+    const asSent = signedParams(params, false);
+
+    // Assess
+    expect(asNumbers).toEqual({ a: 0, b: '0815', c: '7c1e', d: 12 });
+    expect(asSent).toEqual(params);
+  });
+});
+
 async function fetchActivityId(
   simulator: AdmiralCloudSimulator,
-  context: ReturnType<typeof contextFor>,
+  context: AdmiralCloudContext,
 ): Promise<string> {
-  const { findActivities } = await import('../../../lib/vendors/admiralcloud/index.js');
   const [first] = await findActivities(context);
   if (!first?.id) throw new Error(`no activity listed by ${simulator.server.url}`);
   return first.id;
