@@ -68,6 +68,12 @@ function ids(selected: readonly Job[]): string[] {
   return selected.map((job) => job.jobId);
 }
 
+/** The page's cursor, which the test needs to exist. */
+function nextOf(page: { next?: string }): string {
+  if (!page.next) throw new Error('expected a cursor');
+  return page.next;
+}
+
 function lastQueryIndex(): unknown {
   return queries.at(-1)?.IndexName;
 }
@@ -329,8 +335,8 @@ describe('history', () => {
 
     // Act
     const first = await own.store.history('jw-test-1', { limit: 5 });
-    const second = await own.store.history('jw-test-1', { limit: 5, cursor: first.next });
-    const third = await own.store.history('jw-test-1', { limit: 5, cursor: second.next });
+    const second = await own.store.history('jw-test-1', { limit: 5, cursor: nextOf(first) });
+    const third = await own.store.history('jw-test-1', { limit: 5, cursor: nextOf(second) });
 
     // Assess
     const versions = [first, second, third].map((page) => page.items.map((job) => job.version));
@@ -348,8 +354,8 @@ describe('history', () => {
     await own.store.createJob(newJob({ jobId: 'jw-a' }));
     await own.store.createJob(newJob({ jobId: 'jw-b' }));
     await own.store.update('jw-a', bumpProgress);
-    const { next: historyCursor } = await own.store.history('jw-a', { limit: 1 });
-    const { next: listingCursor } = await own.store.listJobs({ limit: 1 });
+    const historyCursor = nextOf(await own.store.history('jw-a', { limit: 1 }));
+    const listingCursor = nextOf(await own.store.listJobs({ limit: 1 }));
 
     // Act
     const fromOtherJob = own.store.history('jw-b', { cursor: historyCursor });
