@@ -37,7 +37,7 @@ function jsonAdversaries(): Body[] {
   const half = Math.floor(SIZE / 2);
   return [
     { name: 'nested arrays', text: `${'['.repeat(half)}${']'.repeat(half)}` },
-    { name: 'nested objects', text: fill('', '{"a":', '') + '1' },
+    { name: 'nested objects', text: `${fill('', '{"a":', '')}1` },
     { name: 'blanks around {}', text: fill('', ' ', '{}') },
     { name: 'huge number', text: fill('{"status":1', '0', '}') },
     {
@@ -57,7 +57,8 @@ const VENDORS: Array<{ name: string; target: FuzzTarget; bodies: Body[] }> = [
     name: 'vdg-sense',
     target: {
       adapter: vdgSenseAdapter,
-      options: { auth: { scheme: 'none' } },
+      // No credentials, so no login: every request is the status command.
+      options: {},
       credentials: {},
       reference: { exportId: '3' },
       contentType: 'text/xml',

@@ -60,7 +60,7 @@ describe('checking the connections of a local config file', () => {
             name: 'vdg',
             vendor: 'vdg-sense',
             baseUrl: 'http://vdg.example.com/',
-            options: { auth: { scheme: 'none' } },
+            options: { auth: { nonce: 'AR5chsWVZagPfMpB' } },
           },
         ],
       },

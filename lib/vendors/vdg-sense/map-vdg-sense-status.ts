@@ -1,9 +1,10 @@
 import type { JobStatus } from '../../jobs/job-status.js';
 
 /**
- * Maps a VDG Sense export (or device) status onto the normalized lifecycle. VDG documents the
- * API as case-insensitive and writes the values both ways, so the comparison ignores case.
- * [INF] PENDING → QUEUED, SYNCING → RUNNING, COMPLETED → SUCCEEDED, REMOVED → CANCELLED.
+ * Maps a VDG Sense export (or device) status onto the normalized lifecycle, as vendors.md reads
+ * the values: PENDING → QUEUED, SYNCING → RUNNING, COMPLETED → SUCCEEDED, REMOVED → CANCELLED.
+ * [FIX] The status article writes them upper-case and lower-case ("SYNCING; PENDING …" and
+ * "syncing, pending, completed"), so case is ignored.
  *
  * @example mapVdgSenseStatus('syncing') // 'RUNNING'
  */

@@ -1,83 +1,42 @@
 import { z } from 'zod';
 
-/** The parts a login digest can be built from, in the order the operator lists them. */
-export const DIGEST_PARTS = [
-  'username',
-  'password',
-  'nonce',
-  'timestamp',
-  'passwordSha1',
-  'passwordMd5',
-] as const;
+/** What a login digest can be built from, in the order the operator lists them. */
+export const DIGEST_PARTS = ['username', 'password', 'nonce', 'timestamp', 'passwordSha1'] as const;
 export type DigestPart = (typeof DIGEST_PARTS)[number];
 
 /**
- * VDG's `AuthenticateUserDigest` login. The documentation shows the message (username, nonce,
- * timestamp, a 40-hex-digit digest, so SHA-1) but not the formula nor how the session comes
- * back, so both are configurable. [INF] Defaults: digest = hex SHA-1 of nonce + timestamp +
- * password; the session is a `Set-Cookie` from the login answer, or else a `<sessionid>` element
- * sent back as a cookie.
+ * The `AuthenticateUserDigest` login posted to `{baseUrl}webservice`. [DOC] VDG's Authentication
+ * article (CA-20220907-TP-01) shows the message — username, a nonce that "identifies the client
+ * type", a UTC timestamp and a 40-hex-digit digest, so SHA-1 — but neither the formula nor how
+ * the session comes back; those are the options here.
  */
-const DigestAuthSchema = z
+const AuthSchema = z
   .object({
-    scheme: z.literal('digest'),
-    /** Where the login XML is posted, relative to the base URL. */
-    loginPath: z.string().min(1).default('webservice'),
-    /** The nonce identifying the client type, when VDG issued one; else a random one per login. */
+    /** The nonce VDG issued for this client type; needed as soon as the connection has credentials. */
     nonce: z.string().min(1).max(200).optional(),
-    digestAlgorithm: z.enum(['sha1', 'sha256', 'md5']).default('sha1'),
+    /** What the SHA-1 digest hashes, concatenated in this order (the formula is not published). */
     digestParts: z.array(z.enum(DIGEST_PARTS)).min(1).default(['nonce', 'timestamp', 'password']),
-    digestSeparator: z.string().max(4).default(''),
-    /** How a session id from the login XML is sent back. */
+    /** How a session id from the login answer goes back on later requests. */
     sessionVia: z.enum(['cookie', 'query']).default('cookie'),
+    /** The login answer's element holding the session id, and the cookie / query name it is sent as. */
     sessionName: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." or "-"')
       .default('sessionid'),
-    /** Result codes that mean "not logged in" (besides HTTP 401/403): the session is renewed once. */
-    sessionErrorCodes: z.array(z.number().int().negative()).default([]),
   })
   .strict();
+export type VdgSenseAuth = z.infer<typeof AuthSchema>;
 
-const BasicAuthSchema = z.object({ scheme: z.literal('basic') }).strict();
-const NoAuthSchema = z.object({ scheme: z.literal('none') }).strict();
-
-export const VdgSenseAuthSchema = z.discriminatedUnion('scheme', [
-  DigestAuthSchema,
-  BasicAuthSchema,
-  NoAuthSchema,
-]);
-export type VdgSenseAuth = z.infer<typeof VdgSenseAuthSchema>;
-export type VdgSenseDigestAuth = z.infer<typeof DigestAuthSchema>;
-
-const CommandName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'a VDG command name (letters and digits)');
-
-/** A connection's `options` for VDG Sense. Operator configuration: unknown keys are typos. */
-export const VdgSenseOptionsSchema = z
-  .object({
-    auth: VdgSenseAuthSchema.prefault({ scheme: 'digest' }),
-    /** The command file, relative to the base URL (`http://server/command`). */
-    commandPath: z.string().min(1).default('command'),
-    /** [INF] The command that removes a pending export (the docs say exportVideo does both). */
-    cancelCommand: CommandName.default('exportVideo'),
-    /** [INF] VDG runs on Windows: paths compare case-insensitively unless told otherwise. */
-    pathComparison: z.enum(['case-insensitive', 'exact']).default('case-insensitive'),
-    /**
-     * Polls in a row an errorcode-0 answer must leave our export out before it is LOST. VDG's
-     * documented "no such export" is -57; an empty list is only nearly as clear, so it is
-     * confirmed once (1: LOST at once).
-     */
-    notListedPollsBeforeLost: z.number().int().min(1).max(20).default(2),
-  })
-  .strict();
+/**
+ * A connection's `options` for VDG Sense. Operator configuration: unknown keys are typos. The
+ * command and login files are the documented `command` and `webservice` under the base URL.
+ */
+export const VdgSenseOptionsSchema = z.object({ auth: AuthSchema.prefault({}) }).strict();
 export type VdgSenseOptions = z.infer<typeof VdgSenseOptionsSchema>;
 
 /**
- * `{ username, password }` for the digest and basic schemes. Both or neither: a half-filled
- * secret is a configuration mistake worth naming. Neither means no login and no Authorization
- * header whatever the scheme (see `hasCredentials`).
+ * `{ username, password }`, both or neither: a half-filled secret is a configuration mistake
+ * worth naming. Neither means a manager without login: no login is sent at all.
  */
 export const VdgSenseCredentialsSchema = z
   .object({

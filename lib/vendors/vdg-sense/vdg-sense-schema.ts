@@ -1,17 +1,41 @@
 import { z } from 'zod';
 import { VendorProtocolError } from '../../jobs/errors.js';
 import { assertNoDoctype, parseXml, XML_ATTRIBUTE_PREFIX } from '../shared/xml.js';
-import { repairVdgSenseXml } from './vdg-sense-xml-repair.js';
+import {
+  elementsOnly,
+  leadingErrorCode,
+  repairSampleDefects,
+  XML_NAMES_ANY_CASE,
+} from './vdg-sense-quirks.js';
 
 /**
- * The getExportVideoStatus answer, read leniently: every field may be missing, extra elements
- * are ignored, values stay strings until a field is used as a number.
+ * VDG Sense's XML answers, read leniently: every field may be missing, extra elements and
+ * attributes are ignored ([DOC] "messages can be extended with tags … and attributes"), values
+ * stay strings until a field is used as a number — so an export id `01` stays `01`.
  */
 
+/** The `errorcode` values VDG documents; anything else is reported by number only. */
+const ERROR_CODES: Readonly<Record<number, string>> = {
+  [-18]: 'general error',
+  [-57]: 'invalid exportid',
+};
+
+/** [DOC] getExportVideoStatus's "Exportid does not exist". */
+export const INVALID_EXPORT_ID = -57;
+
+/**
+ * Names an errorcode for messages.
+ *
+ * @example describeErrorCode(-18) // 'errorcode -18 (general error)'
+ */
+export function describeErrorCode(code: number): string {
+  const meaning = ERROR_CODES[code];
+  return meaning ? `errorcode ${code} (${meaning})` : `errorcode ${code}`;
+}
+
 /** An element's text whatever shape the parser gave it (text, `{ '#text' }`, repeated). */
-export function textOf(value: unknown): string | undefined {
+function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return textOf(value[0]);
   if (value && typeof value === 'object' && '#text' in value)
     return textOf((value as { '#text': unknown })['#text']);
@@ -19,28 +43,6 @@ export function textOf(value: unknown): string | undefined {
 }
 
 const XmlText = z.unknown().optional().transform(textOf);
-
-/**
- * An element with its attributes also readable as children: the docs write every field as an
- * element, but nothing says a manager cannot write `<export exportid="3">` or `<device
- * progress="50">`. An element wins over an attribute of the same name.
- */
-function withAttributesAsFields(value: Record<string, unknown>): Record<string, unknown> {
-  const fields: Record<string, unknown> = { ...value };
-  for (const [key, attribute] of Object.entries(value)) {
-    if (!key.startsWith(XML_ATTRIBUTE_PREFIX)) continue;
-    const name = key.slice(XML_ATTRIBUTE_PREFIX.length);
-    if (fields[name] === undefined) fields[name] = attribute;
-  }
-  return fields;
-}
-
-/** The entries that are elements with content (text-only placeholders carry none), attributes merged. */
-function elementsOf(value: unknown): Record<string, unknown>[] {
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value])
-    .filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object')
-    .map(withAttributesAsFields);
-}
 
 const DeviceSchema = z
   .looseObject({
@@ -61,155 +63,58 @@ const DeviceSchema = z
   }));
 export type VdgSenseDevice = z.output<typeof DeviceSchema>;
 
-const DevicesSchema = z
-  .unknown()
-  .optional()
-  .transform((value) =>
-    // Text-only entries (the docs' `<device> ... </device>` placeholder) carry no device.
-    elementsOf(value && typeof value === 'object' ? (value as { device?: unknown }).device : undefined),
-  )
-  .pipe(z.array(DeviceSchema));
-
 const ExportSchema = z
   .looseObject({
     exportid: XmlText,
     path: XmlText,
     status: XmlText,
     bandwidth: XmlText,
-    /** Not documented: a manager may report the export's own progress besides its devices'. */
-    progress: XmlText,
-    devices: DevicesSchema,
+    devices: z
+      .unknown()
+      .optional()
+      .transform((value) => elementsOnly(childOf(value, 'device')))
+      .pipe(z.array(DeviceSchema)),
   })
   .transform((entry) => ({
     exportId: entry.exportid,
     path: entry.path,
     status: entry.status,
     bandwidth: entry.bandwidth,
-    ...(entry.progress === undefined ? {} : { progress: entry.progress }),
     devices: entry.devices,
   }));
 export type VdgSenseExport = z.output<typeof ExportSchema>;
 
-/** `<errorcode>` as the root's attribute (documented) or, failing that, as its child element. */
-const ErrorCodeSchema = z
-  .string({ error: 'the <result> element has no errorcode' })
-  .trim()
-  .regex(/^[-+]?\d+$/, 'errorcode is not a number')
-  .transform(Number);
+function childOf(value: unknown, name: string): unknown {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+}
 
+/** The root's documented `errorcode` attribute and its `<exports>` list. */
 const ResultSchema = z
-  .looseObject({
-    errorcode: z.unknown().transform(textOf).pipe(ErrorCodeSchema),
-    exports: z.unknown().optional(),
-    export: z.unknown().optional(),
+  .object({
+    errorcode: z
+      .string({ error: 'the <result> element has no errorcode attribute' })
+      .trim()
+      .regex(/^[-+]?\d+$/, 'errorcode is not a number')
+      .transform(Number),
+    exports: z
+      .unknown()
+      .optional()
+      .transform((value) => elementsOnly(childOf(value, 'export')))
+      .pipe(z.array(ExportSchema)),
   })
-  .transform((root) => {
-    const wrapper = root.exports && typeof root.exports === 'object' ? root.exports : undefined;
-    const listed = elementsOf(wrapper ? (wrapper as { export?: unknown }).export : undefined);
-    // Exports written straight under <result>, without the <exports> list, are still exports.
-    return { errorCode: root.errorcode, exports: listed.length > 0 ? listed : elementsOf(root.export) };
-  })
-  .pipe(z.object({ errorCode: z.number(), exports: z.array(ExportSchema) }));
+  .transform((root) => ({ errorCode: root.errorcode, exports: root.exports }));
 
 export interface VdgSenseResult {
   errorCode: number;
   exports: VdgSenseExport[];
-  /** Sample defects that were repaired to read the answer (see vdg-sense-xml-repair). */
+  /** The sample defects that were repaired to read the answer (see `repairSampleDefects`). */
   repairs: string[];
 }
-
-const WHITESPACE = /\s/;
-const WORD_CHARACTER = /\w/;
-const DIGIT = /\d/;
-
-function skipBlanks(text: string, from: number): number {
-  let index = from;
-  while (index < text.length && WHITESPACE.test(text.charAt(index))) index += 1;
-  return index;
-}
-
-function startsWithIgnoringCase(text: string, prefix: string, at: number): boolean {
-  return text.slice(at, at + prefix.length).toLowerCase() === prefix;
-}
-
-/** `-?\d+` at `from`: the number and where it ends, or undefined. */
-function integerAt(text: string, from: number): { value: number; end: number } | undefined {
-  let end = from + (text.charAt(from) === '-' ? 1 : 0);
-  const digitsFrom = end;
-  while (end < text.length && DIGIT.test(text.charAt(end))) end += 1;
-  return end > digitsFrom ? { value: Number(text.slice(from, end)), end } : undefined;
-}
-
-/**
- * The errorcode in a `<result …>` start tag that begins at `at`: the first `errorcode=N` attribute
- * (quoted or not), else an `<errorcode>N</errorcode>` right after the tag. One pass over the tag.
- */
-export function errorCodeOfResultTag(
-  text: string,
-  at: number,
-  { requireEndTag }: { requireEndTag: boolean },
-): number | undefined {
-  const nameEnd = at + '<result'.length;
-  if (!startsWithIgnoringCase(text, '<result', at) || WORD_CHARACTER.test(text.charAt(nameEnd))) {
-    return undefined;
-  }
-  const tagEnd = text.indexOf('>', nameEnd);
-  const tag = text.slice(nameEnd, tagEnd === -1 ? text.length : tagEnd).toLowerCase();
-  for (let found = tag.indexOf('errorcode'); found !== -1; found = tag.indexOf('errorcode', found + 1)) {
-    if (found > 0 && WORD_CHARACTER.test(tag.charAt(found - 1))) continue;
-    let index = skipBlanks(tag, found + 'errorcode'.length);
-    if (tag.charAt(index) !== '=') continue;
-    index = skipBlanks(tag, index + 1);
-    if (tag.charAt(index) === '"' || tag.charAt(index) === "'") index = skipBlanks(tag, index + 1);
-    const code = integerAt(tag, index);
-    if (code) return code.value;
-  }
-  if (tagEnd === -1) return undefined;
-  let index = skipBlanks(text, tagEnd + 1);
-  if (!startsWithIgnoringCase(text, '<errorcode', index)) return undefined;
-  index = skipBlanks(text, index + '<errorcode'.length);
-  if (text.charAt(index) !== '>') return undefined;
-  const code = integerAt(text, skipBlanks(text, index + 1));
-  if (!code) return undefined;
-  if (!requireEndTag) return code.value;
-  index = skipBlanks(text, code.end);
-  if (!startsWithIgnoringCase(text, '</errorcode', index)) return undefined;
-  return text.charAt(skipBlanks(text, index + '</errorcode'.length)) === '>' ? code.value : undefined;
-}
-
-/**
- * The root's errorcode, as an attribute or as the first child element, read before anything else
- * (blanks, a BOM, the XML declaration and comments may come first). Hand-written rather than one
- * regex: the regex it replaces backtracked exponentially over repeated comments and
- * quadratically over blanks after `errorcode=` (issue 10); this reads each character at most
- * a fixed number of times.
- *
- * @example readLeadingErrorCode('<?xml version="1.0"?><!-- hi --><result errorcode="-57"/>') // -57
- */
-export function readLeadingErrorCode(text: string): number | undefined {
-  let index = skipBlanks(text, 0);
-  for (;;) {
-    if (startsWithIgnoringCase(text, '<?xml', index)) {
-      const end = text.indexOf('>', index);
-      if (end === -1 || end - 1 < index + '<?xml'.length || text.charAt(end - 1) !== '?') return undefined;
-      index = skipBlanks(text, end + 1);
-    } else if (text.startsWith('<!--', index)) {
-      const end = text.indexOf('-->', index + '<!--'.length);
-      if (end === -1) return undefined;
-      index = skipBlanks(text, end + '-->'.length);
-    } else {
-      return errorCodeOfResultTag(text, index, { requireEndTag: true });
-    }
-  }
-}
-
-/** What may stand before the first tag: a byte-order mark, and blanks a template left behind. */
-const LEADING_BLANKS = /^[\uFEFF\s]+/;
 
 /**
  * Reads a VDG Sense `<result errorcode="N">` answer. The errorcode is read first, from the root
  * tag: a negative code is the whole answer, even when the rest of the body is unreadable. A
- * document that is not well-formed is repaired only for the documented sample defects; failing
+ * document that is not well-formed is repaired only for the recorded sample's defects; failing
  * that, it is a {@link VendorProtocolError}.
  *
  * @example
@@ -217,39 +122,28 @@ const LEADING_BLANKS = /^[\uFEFF\s]+/;
  */
 export function parseVdgSenseResult(text: string): VdgSenseResult {
   assertNoDoctype(text);
-  const leading = readLeadingErrorCode(text);
-  if (leading !== undefined && leading < 0) {
-    return { errorCode: leading, exports: [], repairs: [] };
-  }
-  // An XML declaration after blanks is not well-formed; the blanks say nothing, so they go.
-  const { document, repairs } = parseTolerantly(text.replace(LEADING_BLANKS, ''));
-  const root = document.result;
-  if (root === undefined || root === null || typeof root !== 'object' || Array.isArray(root)) {
-    const found = Object.keys(document).filter((key) => !key.startsWith('?'))[0];
-    throw new VendorProtocolError(
-      `expected a <result> document, got ${found ? `<${found}>` : 'no root element'}`,
-    );
-  }
-  const fields = root as Record<string, unknown>;
+  const leading = leadingErrorCode(text);
+  if (leading !== undefined && leading < 0) return { errorCode: leading, exports: [], repairs: [] };
+  const { document, repairs } = parseRepairingSample(text);
+  const root = rootNamed(document, 'result');
   const parsed = ResultSchema.safeParse({
-    ...withAttributesAsFields(fields),
-    // The documented attribute wins over an element of the same name.
-    errorcode: fields[`${XML_ATTRIBUTE_PREFIX}errorcode`] ?? fields.errorcode,
+    errorcode: root[`${XML_ATTRIBUTE_PREFIX}errorcode`],
+    exports: root.exports,
   });
   if (!parsed.success) {
     throw new VendorProtocolError(
       `the <result> document is unreadable: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
     );
   }
-  return { errorCode: parsed.data.errorCode, exports: parsed.data.exports, repairs };
+  return { ...parsed.data, repairs };
 }
 
-function parseTolerantly(text: string): { document: Record<string, unknown>; repairs: string[] } {
-  const options = { alwaysArray: ['export', 'device'], lowerCaseNames: true };
+function parseRepairingSample(text: string): { document: Record<string, unknown>; repairs: string[] } {
+  const options = { alwaysArray: ['export', 'device'], ...XML_NAMES_ANY_CASE };
   try {
     return { document: parseXml(text, options), repairs: [] };
   } catch (strictError) {
-    const repaired = repairVdgSenseXml(text);
+    const repaired = repairSampleDefects(text);
     if (repaired.repairs.length === 0) throw strictError;
     try {
       return { document: parseXml(repaired.text, options), repairs: repaired.repairs };
@@ -258,4 +152,70 @@ function parseTolerantly(text: string): { document: Record<string, unknown>; rep
       throw strictError;
     }
   }
+}
+
+/** The document's root element, which must be `<name>`. */
+function rootNamed(document: Record<string, unknown>, name: string): Record<string, unknown> {
+  const root = document[name];
+  if (root !== null && typeof root === 'object' && !Array.isArray(root))
+    return root as Record<string, unknown>;
+  const found = Object.keys(document).find((key) => !key.startsWith('?'));
+  throw new VendorProtocolError(
+    `expected a <${name}> document, got ${found ? `<${found}>` : 'no root element'}`,
+  );
+}
+
+/** What a login answer says: its errorcode (0 when it has none) and the session id, if any. */
+export interface LoginAnswer {
+  errorCode: number;
+  sessionId?: string;
+}
+
+/**
+ * Reads the answer to an AuthenticateUserDigest login: its root element's `errorcode` attribute
+ * and a `<sessionName>` child. [DOC] "All responses sent by the HTTP interface will contain XML"
+ * (CA-20220907-TP-01): an answer that is not XML is a {@link VendorProtocolError}.
+ *
+ * @example readLoginAnswer('<result errorcode="0"><sessionid>ab12</sessionid></result>', 'sessionid')
+ * // { errorCode: 0, sessionId: 'ab12' }
+ */
+export function readLoginAnswer(text: string, sessionName: string): LoginAnswer {
+  const document = parseXml(text, XML_NAMES_ANY_CASE);
+  const root = Object.entries(document).find(([name]) => !name.startsWith('?'))?.[1];
+  if (root === undefined) throw new VendorProtocolError('the login answer has no root element');
+  const fields = root !== null && typeof root === 'object' ? (root as Record<string, unknown>) : {};
+  const code = textOf(fields[`${XML_ATTRIBUTE_PREFIX}errorcode`]);
+  const errorCode = code !== undefined && /^[-+]?\d+$/.test(code) ? Number(code) : 0;
+  const sessionId = textOf(fields[sessionName.toLowerCase()]);
+  return sessionId ? { errorCode, sessionId } : { errorCode };
+}
+
+const VDG_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?$/;
+
+/**
+ * Epoch milliseconds of a time as VDG writes it: [DOC] UTC `yyyy-mm-dd hh:nn:ss.zzz` (exportVideo)
+ * or `yyyy-mm-dd hh:mm:ss` (the Authentication article). Anything else — the sample's
+ * `[timestamp]` placeholder included — is no time.
+ *
+ * @example parseVdgTime('2024-01-19 10:00:00.500') // 1705658400500
+ */
+export function parseVdgTime(text: string | undefined): number | undefined {
+  const match = VDG_TIME.exec((text ?? '').trim());
+  if (!match) return undefined;
+  const [year = 0, month = 0, day = 0, hours = 0, minutes = 0, seconds = 0, milliseconds = 0] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  if (hours > 23 || minutes > 59 || seconds > 60) return undefined;
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds, milliseconds);
+}
+
+/**
+ * Formats epoch milliseconds the way VDG writes a login timestamp: UTC `yyyy-mm-dd hh:mm:ss`.
+ *
+ * @example formatLoginTimestamp(1705658400500) // '2024-01-19 10:00:00'
+ */
+export function formatLoginTimestamp(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
