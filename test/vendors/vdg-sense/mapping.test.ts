@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { VendorProtocolError } from '../../../lib/jobs/errors.js';
 import type { Observation } from '../../../lib/jobs/job.js';
+import { mapVdgSenseStatus } from '../../../lib/vendors/vdg-sense/map-vdg-sense-status.js';
 import {
   exportProgress,
   fingerprintMismatch,
-  mapVdgSenseStatus,
-  observeVdgSenseExport,
-  parseVdgSenseResult,
-  parseVdgTime,
-  VdgSenseOptionsSchema,
-  VdgSenseReferenceSchema,
-} from '../../../lib/vendors/vdg-sense/index.js';
-import { readProgress } from '../../../lib/vendors/vdg-sense/vdg-sense-progress.js';
-import { repairVdgSenseXml } from '../../../lib/vendors/vdg-sense/vdg-sense-xml-repair.js';
+  observeExport,
+} from '../../../lib/vendors/vdg-sense/vdg-sense-observation.js';
+import { VdgSenseOptionsSchema } from '../../../lib/vendors/vdg-sense/vdg-sense-options.js';
+import { readProgress } from '../../../lib/vendors/vdg-sense/vdg-sense-quirks.js';
+import { VdgSenseReferenceSchema } from '../../../lib/vendors/vdg-sense/vdg-sense-reference.js';
+import { parseVdgSenseResult, parseVdgTime } from '../../../lib/vendors/vdg-sense/vdg-sense-schema.js';
 import { fixture } from './support.js';
 
 describe('VDG Sense status mapping', () => {
@@ -139,7 +137,7 @@ describe('VDG Sense getExportVideoStatus payloads', () => {
     if (testCase.observation) {
       expect(result.exports).toHaveLength(1);
       const [entry] = result.exports;
-      expect(entry && observeVdgSenseExport(entry)).toEqual(testCase.observation);
+      expect(entry && observeExport(entry)).toEqual(testCase.observation);
     } else {
       expect(result.exports).toEqual([]);
     }
@@ -201,32 +199,6 @@ describe('VDG Sense getExportVideoStatus payloads', () => {
   });
 });
 
-describe('VDG Sense sample repair', () => {
-  it('closes each unclosed device where the next one opens or the list ends', () => {
-    // Act
-    const { text, repairs } = repairVdgSenseXml(
-      '<devices><device><a>1</a><device><a>2</a><device><a>3</a></devices>',
-    );
-
-    // Assess
-    expect(text).toBe(
-      '<devices><device><a>1</a></device><device><a>2</a></device><device><a>3</a></device></devices>',
-    );
-    expect(repairs).toEqual(['closed 3 unclosed <device> elements']);
-  });
-
-  it('leaves a well-formed document untouched', () => {
-    // Prepare
-    const text = fixture('syncing-two-devices.xml');
-
-    // Act
-    const repaired = repairVdgSenseXml(text);
-
-    // Assess
-    expect(repaired).toEqual({ text, repairs: [] });
-  });
-});
-
 describe('VDG Sense export progress', () => {
   it('weights devices by the length of footage they export', () => {
     // Act
@@ -265,7 +237,8 @@ describe('VDG Sense progress and time values', () => {
     ['50.0', 50],
     ['50%', 50],
     [' 50 % ', 50],
-    ['12,5', 12.5],
+    // A decimal comma is no documented spelling: the device is left without progress.
+    ['12,5', undefined],
     ['150', 100],
     ['-3', 0],
     ['', undefined],
@@ -282,19 +255,20 @@ describe('VDG Sense progress and time values', () => {
   const tenOClock = Date.UTC(2024, 0, 19, 10, 0, 0);
   it.each([
     ['2024-01-19 10:00:00.000', tenOClock],
+    ['2024-01-19 10:00:00.500', tenOClock + 500],
     ['2024-01-19 10:00:00', tenOClock],
-    ['2024-01-19 10:00', tenOClock],
-    ['2024-01-19T10:00:00Z', tenOClock],
-    ['2024-01-19T10:00:00.000000Z', tenOClock],
-    ['2024-01-19T11:00:00+01:00', tenOClock],
-    ['2024-01-19T05:00:00-0500', tenOClock],
-    ['2024-01-19 10:00:00.5', tenOClock + 500],
-    ['1705658400', tenOClock],
-    ['1705658400000', tenOClock],
+    [' 2024-01-19 10:00:00 ', tenOClock],
+    // What VDG does not write is no time: the documents give one UTC form, with or without .zzz.
+    ['2024-01-19 10:00', undefined],
+    ['2024-01-19T10:00:00Z', undefined],
+    ['2024-01-19T11:00:00+01:00', undefined],
+    ['2024-01-19 10:00:00.5', undefined],
+    ['1705658400', undefined],
+    ['1705658400000', undefined],
     ['[timestamp]', undefined],
     ['19.01.2024 10:00', undefined],
     ['2024-13-19 10:00:00', undefined],
-  ])('reads the time %j', (text, expected) => {
+  ])('reads the wire time %j', (text, expected) => {
     // Act
     const time = parseVdgTime(text);
 
@@ -302,13 +276,13 @@ describe('VDG Sense progress and time values', () => {
     expect(time).toBe(expected);
   });
 
-  it('uses an export-level progress only when no device reports one', () => {
+  it('takes the export’s progress from its devices only: an export-level <progress> is not documented', () => {
     // Prepare
     const entry = { exportId: '7', status: 'SYNCING', path: undefined, bandwidth: undefined, progress: '40' };
 
     // Act
-    const withoutDevices = observeVdgSenseExport({ ...entry, devices: [] });
-    const withDevices = observeVdgSenseExport({
+    const withoutDevices = observeExport({ ...entry, devices: [] });
+    const withDevices = observeExport({
       ...entry,
       devices: [
         {
@@ -323,24 +297,15 @@ describe('VDG Sense progress and time values', () => {
     });
 
     // Assess
-    expect(withoutDevices.progress).toBe(40);
+    expect(withoutDevices.progress).toBeUndefined();
     expect(withDevices.progress).toBe(10);
-  });
-
-  it('leaves well-formed references alone when escaping a bare ampersand', () => {
-    // Act
-    const { text, repairs } = repairVdgSenseXml('<p>a & b &amp; c &#38; &#x26; &lol9;</p>');
-
-    // Assess
-    expect(text).toBe('<p>a &amp; b &amp; c &#38; &#x26; &lol9;</p>');
-    expect(repairs).toEqual(['escaped bare "&" characters']);
   });
 });
 
 describe('VDG Sense export fingerprint', () => {
   const reported = {
     exportId: '12',
-    path: 'D:\\Exports\\incident-0815\\',
+    path: 'D:\\Exports\\incident-0815',
     status: 'SYNCING',
     bandwidth: '4000',
     devices: [
@@ -354,13 +319,11 @@ describe('VDG Sense export fingerprint', () => {
       },
     ],
   };
-  const options = { pathComparison: 'case-insensitive' as const };
-
-  it('accepts the same export written differently (case, separators, time precision)', () => {
+  it('accepts the same export written differently (case, time precision and spelling)', () => {
     // Act
     const mismatch = fingerprintMismatch(
       {
-        path: 'd:/exports/incident-0815',
+        path: 'd:\\exports\\INCIDENT-0815',
         devices: [
           {
             serverId: 'srv-0001',
@@ -371,7 +334,6 @@ describe('VDG Sense export fingerprint', () => {
         ],
       },
       reported,
-      options,
     );
 
     // Assess
@@ -380,6 +342,9 @@ describe('VDG Sense export fingerprint', () => {
 
   it.each([
     [{ path: 'D:\\Exports\\other' }, 'the path differs'],
+    // Separators and a trailing separator count: nothing shows VDG rewriting a path it was given.
+    [{ path: 'D:/Exports/incident-0815' }, 'the path differs'],
+    [{ path: 'D:\\Exports\\incident-0815\\' }, 'the path differs'],
     [{ devices: [{ serverId: 'srv-0001', deviceId: 'cam-lobby' }] }, 'the devices differ'],
     [
       { devices: [{ serverId: 'srv-0001', deviceId: 'cam-entrance', startTime: '2024-01-19 11:00:00' }] },
@@ -396,7 +361,7 @@ describe('VDG Sense export fingerprint', () => {
     ],
   ])('tells another export under the same id apart: %j', (expected, reason) => {
     // Act
-    const mismatch = fingerprintMismatch(expected, reported, options);
+    const mismatch = fingerprintMismatch(expected, reported);
 
     // Assess
     expect(mismatch).toBe(reason);
@@ -450,16 +415,40 @@ describe('VDG Sense reference and options', () => {
     expect(parsed.success).toBe(true);
   });
 
-  it('defaults to the digest login with the inferred formula', () => {
+  it('defaults to the digest login with the inferred formula and no nonce', () => {
     // Act
     const options = VdgSenseOptionsSchema.parse({});
 
     // Assess
-    expect(options).toMatchObject({
-      auth: { scheme: 'digest', loginPath: 'webservice', digestParts: ['nonce', 'timestamp', 'password'] },
-      commandPath: 'command',
-      cancelCommand: 'exportVideo',
-      notListedPollsBeforeLost: 2,
+    expect(options).toEqual({
+      auth: {
+        digestParts: ['nonce', 'timestamp', 'password'],
+        sessionVia: 'cookie',
+        sessionName: 'sessionid',
+      },
     });
+  });
+});
+
+describe('VDG Sense options no document justifies', () => {
+  it.each([
+    [{ auth: { scheme: 'digest' } }, 'scheme'],
+    [{ auth: { scheme: 'basic' } }, 'scheme'],
+    [{ auth: { digestAlgorithm: 'md5' } }, 'digestAlgorithm'],
+    [{ auth: { digestSeparator: ':' } }, 'digestSeparator'],
+    [{ auth: { loginPath: 'login' } }, 'loginPath'],
+    [{ auth: { sessionErrorCodes: [-6] } }, 'sessionErrorCodes'],
+    [{ auth: { digestParts: ['passwordMd5'] } }, 'digestParts'],
+    [{ commandPath: 'cmd' }, 'commandPath'],
+    [{ cancelCommand: 'removeExport' }, 'cancelCommand'],
+    [{ pathComparison: 'exact' }, 'pathComparison'],
+    [{ notListedPollsBeforeLost: 1 }, 'notListedPollsBeforeLost'],
+  ])('refuses %j, naming %s', (options, field) => {
+    // Act
+    const parsed = VdgSenseOptionsSchema.safeParse(options);
+
+    // Assess
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain(field);
   });
 });

@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { VendorProtocolError } from '../../../lib/jobs/errors.js';
 import { decodeXmlText, parseXml } from '../../../lib/vendors/shared/xml.js';
-import { fixture } from './support.js';
+
+/** Nine levels of entities, each ten of the one below: a billion "lol"s if anything expanded them. */
+function billionLaughs(): string {
+  const levels = Array.from({ length: 8 }, (_, index) => {
+    const below = index === 0 ? 'lol' : `lol${index + 1}`;
+    return `  <!ENTITY lol${index + 2} "${`&${below};`.repeat(10)}">`;
+  });
+  return [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE result [',
+    '  <!ENTITY lol "lol">',
+    ...levels,
+    ']>',
+    '<result errorcode="0"><exports count="1"><export><exportid>12</exportid><path>&lol9;</path></export></exports></result>',
+  ].join('\n');
+}
 
 describe('shared XML parsing', () => {
   it('refuses a billion-laughs document before parsing, without expanding anything', () => {
     // Prepare
-    const text = fixture('billion-laughs.xml');
+    const text = billionLaughs();
     const started = performance.now();
 
     // Act
