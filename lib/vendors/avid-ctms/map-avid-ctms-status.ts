@@ -1,15 +1,18 @@
 import type { JobStatus } from '../../jobs/job-status.js';
 
 /**
- * Maps a CTMS command lifecycle (and, for `error`, its cause) onto jobwatch's statuses.
+ * Maps a CTMS command lifecycle (and, for `error`, its cause) onto jobwatch's statuses [DOC].
  * `error` is FAILED unless its cause is `canceled` — cancelled by a caller, or by the service
  * after a restart: either way nobody's work failed, it was stopped.
  *
  * @example mapAvidLifecycle('error', 'canceled') // 'CANCELLED'
  * @example mapAvidLifecycle('paused') // 'UNKNOWN'
  */
-export function mapAvidLifecycle(lifecycle: string, errorCause?: string | null): JobStatus {
-  switch (lifecycle.trim().toLowerCase()) {
+export function mapAvidLifecycle(
+  lifecycle: string | null | undefined,
+  errorCause?: string | null,
+): JobStatus {
+  switch (lifecycle) {
     case 'pending':
       return 'QUEUED';
     case 'running':
@@ -19,14 +22,8 @@ export function mapAvidLifecycle(lifecycle: string, errorCause?: string | null):
     case 'finished':
       return 'SUCCEEDED';
     case 'error':
-      return isCanceledCause(errorCause) ? 'CANCELLED' : 'FAILED';
+      return errorCause === 'canceled' ? 'CANCELLED' : 'FAILED';
     default:
       return 'UNKNOWN';
   }
-}
-
-/** `canceled` as documented, in any case, and the British `cancelled` a hand-written server may use. */
-function isCanceledCause(cause: string | null | undefined): boolean {
-  const word = cause?.trim().toLowerCase();
-  return word === 'canceled' || word === 'cancelled';
 }
