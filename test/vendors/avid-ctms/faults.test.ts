@@ -1,20 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
-import { clearAvidTokenCache } from '../../../lib/vendors/avid-ctms/index.js';
-import { type Harness, startHarness, thrownBy } from './avid-ctms-harness.js';
+import { avidCtmsAdapter } from '../../../lib/vendors/avid-ctms/avid-ctms-adapter.js';
+import { describeJsonFuzz, type FuzzTarget } from '../../security/vendor-fuzz.js';
+import { type Harness, ON_COMMANDS, startHarness, TOKEN_PATH, thrownBy } from './support.js';
 
 let harness: Harness;
 
 beforeEach(async () => {
-  clearAvidTokenCache();
   harness = await startHarness({ timeoutMs: 300 });
 });
 
 afterEach(async () => {
   await harness.close();
 });
-
-const ON_COMMANDS = { pathIncludes: '/apis/mam/commands/' };
 
 describe('Avid CTMS faults are watch trouble, never job states', () => {
   it('treats a 503 in the middle of a job as a transport error, and reads the job again afterwards', async () => {
@@ -28,7 +27,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.clock.advance(50);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
     const next = await watch.poll();
 
     // Assess
@@ -43,7 +42,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'hang' }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorTransportError);
@@ -56,7 +55,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'truncate' }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorTransportError);
@@ -88,7 +87,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'garbage', body, contentType }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorProtocolError);
@@ -103,7 +102,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'garbage', body: 'x'.repeat(20 * 1024 * 1024) }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorProtocolError);
@@ -117,11 +116,30 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'garbage', body: other }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorProtocolError);
     expect(error.message).toMatch(/answered command someone-else for command/);
+  });
+
+  it.each([
+    ['a camel-case accessToken', { accessToken: 'not-read', expiresIn: 30 }],
+    ['no token at all', { token_type: 'bearer' }],
+  ])('refuses a token answer with %s as a protocol error', async (_label, answer) => {
+    // Prepare
+    const watch = harness.watch(harness.simulator.createDemoJob(100));
+    harness.simulator.server.inject(
+      { kind: 'garbage', body: JSON.stringify(answer) },
+      { pathIncludes: TOKEN_PATH },
+    );
+
+    // Act
+    const error = await thrownBy(watch.poll());
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toMatch(/token response without access_token/);
   });
 
   it('reports an unexpected 400 as a protocol error', async () => {
@@ -130,7 +148,7 @@ describe('Avid CTMS faults are watch trouble, never job states', () => {
     harness.simulator.server.inject({ kind: 'status', status: 400, body: '{}' }, ON_COMMANDS);
 
     // Act
-    const error = await thrownBy(() => watch.poll());
+    const error = await thrownBy(watch.poll());
 
     // Assess
     expect(error).toBeInstanceOf(VendorProtocolError);
@@ -166,11 +184,10 @@ describe('Avid CTMS error messages', () => {
     ];
     const errors: Error[] = [];
 
-    // Act
-    for (const inject of scenarios) {
-      clearAvidTokenCache();
+    // Act: each scenario on a connection of its own, so each starts without a token
+    for (const [index, inject] of scenarios.entries()) {
       inject();
-      errors.push(await thrownBy(() => watch.poll()));
+      errors.push(await thrownBy(watch.poll(harness.context({ connection: `echo-${index}` }))));
     }
 
     // Assess
@@ -187,4 +204,61 @@ describe('Avid CTMS error messages', () => {
       expect(visible).not.toContain(clientId);
     }
   });
+});
+
+const FIXTURES_DIRECTORY = new URL('./fixtures/', import.meta.url);
+const FIXTURES = readdirSync(FIXTURES_DIRECTORY).map((name) =>
+  readFileSync(new URL(name, FIXTURES_DIRECTORY), 'utf8'),
+);
+
+const FUZZ_BASE: FuzzTarget = {
+  adapter: avidCtmsAdapter,
+  options: {},
+  credentials: {},
+  reference: { commandId: '0b8ff0b3-6f3c-4a49-8c64-6f0e3b3e2a11' },
+  contentType: 'application/hal+json',
+};
+
+/** The recorded answers' own commands, so edited answers reach the mappers, and one they do not list. */
+const FUZZ_TARGETS: FuzzTarget[] = [
+  FUZZ_BASE,
+  ...[
+    'ab1b0976-0025-4211-87fa-fda6c033f4c9',
+    'c296fcd5-b0a8-4750-b80b-1d06c5a2ca8a',
+    'e9094d1d-5a28-46cd-91ac-0098076dd9d1',
+  ].map((commandId) => ({ ...FUZZ_BASE, reference: { commandId } })),
+];
+
+const VOCABULARY = [
+  'lifecycle',
+  'progress',
+  'state',
+  'text',
+  'code',
+  'params',
+  'param',
+  'error',
+  'cause',
+  'httpCode',
+  'finished',
+  'created',
+  'payload',
+  'result',
+  'success',
+  'httpStatus',
+  'errorCode',
+  'errorMessage',
+  '_links',
+  'self',
+  'href',
+  'command:cancel',
+  'curies',
+  'access_token',
+  'expires_in',
+];
+
+describeJsonFuzz('Avid CTMS command answers, fuzzed', {
+  targets: FUZZ_TARGETS,
+  vocabulary: VOCABULARY,
+  fixtures: FIXTURES,
 });
