@@ -1,26 +1,19 @@
 import type { JobStatus } from '../../jobs/job-status.js';
 
 /**
- * Maps an Okast ingest status onto the normalized lifecycle.
+ * Maps an Okast ingest status onto the normalized lifecycle. [DOC] Okast documents only `DONE`
+ * and `ERRORED`; how a listed entry with another status is read is `statusOfListedEntry` in
+ * okast-quirks.ts.
  *
- * Okast documents only `DONE` and `ERRORED`. Every listed entry is a request Okast has accepted,
- * so any other value is read as work in progress (RUNNING) rather than UNKNOWN [INF, vendors.md];
- * the raw value is kept beside it. Only an entry without any status is UNKNOWN. Compared
- * case-insensitively.
- *
- * @example mapOkastStatus('done') // 'SUCCEEDED'
+ * @example mapOkastStatus('DONE') // 'SUCCEEDED'
  */
 export function mapOkastStatus(raw: string | null | undefined): JobStatus {
-  const status = (raw ?? '').trim().toUpperCase();
-  switch (status) {
+  switch (raw) {
     case 'DONE':
       return 'SUCCEEDED';
     case 'ERRORED':
       return 'FAILED';
-    case '':
-      return 'UNKNOWN';
     default:
-      // Deliberately not UNKNOWN: see above.
-      return 'RUNNING';
+      return 'UNKNOWN';
   }
 }

@@ -1,14 +1,105 @@
 import { mapOkastStatus } from './map-okast-status.js';
-import { parseOkastDate } from './okast-dates.js';
-import { type IndexedIngest, type OkastIngestIndex, pathKey } from './okast-ingest-index.js';
+import { echoDisagrees, parseOkastDate } from './okast-quirks.js';
 import { NARROWING_FIELDS, type OkastReference } from './okast-reference.js';
-import type { OkastIngestRequest } from './okast-schema.js';
+import {
+  echoedFilePath,
+  type OkastIngestEntry,
+  OkastIngestEntrySchema,
+  type OkastIngestRequest,
+  pathKey,
+} from './okast-schema.js';
+
+/*
+ * [DOC] Okast gives an ingest no id: a job's entry is found in the list of every ingest the
+ * instance ever took, by the paths it was submitted with and by its request time.
+ */
+
+/**
+ * One listed ingest request. The list holds every ingest the instance ever took, so an entry is
+ * only validated, and its dates only read, when a job looks at its file — then once, for every
+ * job sharing the fetched list.
+ */
+export class IndexedIngest {
+  private parsedEntry: OkastIngestEntry | undefined;
+  private requestInstant: Date | null | undefined;
+
+  constructor(
+    private readonly raw: object,
+    /** Position in the vendor's list, for messages. */
+    readonly position: number,
+    private readonly timeZone: string,
+  ) {}
+
+  get entry(): OkastIngestEntry {
+    if (!this.parsedEntry) {
+      const parsed = OkastIngestEntrySchema.safeParse(this.raw);
+      // Every field of the schema falls back to absent, so only a non-object could fail here.
+      this.parsedEntry = parsed.success ? parsed.data : { request: {} };
+    }
+    return this.parsedEntry;
+  }
+
+  /** `requestTime` as an instant; undefined when it cannot be read (the entry cannot be time-matched). */
+  get requestAt(): Date | undefined {
+    if (this.requestInstant === undefined) {
+      this.requestInstant = parseOkastDate(this.entry.requestTime, this.timeZone) ?? null;
+    }
+    return this.requestInstant ?? undefined;
+  }
+
+  /** `lastStatusUpdate` as an instant, when it can be read. */
+  get updatedAt(): Date | undefined {
+    return parseOkastDate(this.entry.lastStatusUpdate, this.timeZone);
+  }
+}
+
+/** The whole status list of an instance, grouped by file so each job looks only at its own file. */
+export interface OkastIngestIndex {
+  /** Entries in the list, readable or not. */
+  size: number;
+  /** [FIX] Entries without a `filePath` (Okast lists refused requests too): never anyone's job. */
+  withoutFilePath: number;
+  /** Items that are not objects at all. */
+  unreadable: number;
+  /** Keyed by {@link pathKey} of the `filePath`. */
+  byFile: ReadonlyMap<string, readonly IndexedIngest[]>;
+}
+
+/**
+ * Groups the list by file in one pass, reading only the `filePath` of each entry.
+ *
+ * @example
+ * const index = indexIngestList(items, 'Europe/Paris');
+ * index.byFile.get(pathKey(filePath)) // the ingests of that file, in list order
+ */
+export function indexIngestList(items: readonly unknown[], timeZone: string): OkastIngestIndex {
+  const byFile = new Map<string, IndexedIngest[]>();
+  let withoutFilePath = 0;
+  let unreadable = 0;
+  items.forEach((item, position) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      unreadable += 1;
+      return;
+    }
+    const filePath = echoedFilePath(item as Record<string, unknown>);
+    if (filePath === undefined) {
+      withoutFilePath += 1;
+      return;
+    }
+    const key = pathKey(filePath);
+    const indexed = new IndexedIngest(item, position, timeZone);
+    const group = byFile.get(key);
+    if (group) group.push(indexed);
+    else byFile.set(key, [indexed]);
+  });
+  return { size: items.length, withoutFilePath, unreadable, byFile };
+}
 
 export interface MatchCriteria {
   reference: OkastReference;
   /** When the ingest was submitted: the reference's `submittedAt`, else when the watch started. */
   submittedAt: Date;
-  /** How far before `submittedAt` a request time may lie (clock skew, watch started after submit). */
+  /** How far before `submittedAt` a request time may lie (the watch started after the submit, clock skew). */
   toleranceMs: number;
   /**
    * True when `submittedAt` is only the watch's start (the reference gave none): then, when no
@@ -22,10 +113,8 @@ export interface MatchCriteria {
    * Okast list the new request a little later.
    */
   graceOver?: boolean;
-  /** The instance's zone, for reading `lastStatusUpdate` (as the adapter's options say). */
-  timeZone?: string;
-  /** The entry matched by an earlier poll, as its adapter state remembers it: later polls stick to it. */
-  remembered?: { requestTime: string; requestedAt?: string };
+  /** The raw `requestTime` of the entry an earlier poll matched: later polls stick to it. */
+  rememberedRequestTime?: string | undefined;
 }
 
 export type MatchResult =
@@ -43,7 +132,7 @@ export type MatchResult =
       /** Ingests of the same file requested before the window: earlier ingests, not this job's. */
       earlier: number;
       /** The raw `requestTime` of the newest of those, for the message. */
-      newestEarlierRequestTime?: string;
+      newestEarlierRequestTime?: string | undefined;
     }
   | { kind: 'no-longer-listed'; requestTime: string; sameFileEntries: number }
   | {
@@ -53,148 +142,121 @@ export type MatchResult =
       sameFileEntries: number;
     };
 
-const BOOLEAN_FIELDS: ReadonlySet<string> = new Set(['validate', 'destinationFolderIndexReplace']);
-const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 'y']);
-const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'n']);
-
 /**
- * The form a request parameter is compared in [INF]: Okast echoes what it was given, but what
- * was given may have been written differently from the reference — `true`/`1`, `queueBottom`/
- * `queuebottom`, `3`/`03`, `2022-10-18;` — and only a real difference may rule an entry out.
- */
-function comparable(field: string, value: string): string {
-  const text = value.trim().toLowerCase();
-  if (BOOLEAN_FIELDS.has(field)) {
-    if (TRUE_WORDS.has(text)) return 'true';
-    if (FALSE_WORDS.has(text)) return 'false';
-  }
-  if (field === 'reschedule') {
-    return text
-      .split(/[;,]/)
-      .map((date) => date.trim())
-      .filter(Boolean)
-      .join(';');
-  }
-  if (/^-?\d+(\.\d+)?$/.test(text)) return String(Number(text));
-  return text;
-}
-
-function isEmpty(value: string | null | undefined): value is '' | null | undefined {
-  return value === undefined || value === null || value === '';
-}
-
-/**
- * True when no parameter both sides carry differs. An entry that does not echo a parameter is not
- * ruled out by it: the published example echoes some parameters for some requests only, and never
- * `validate` [INF]. An empty value counts as absent (the example echoes `destinationFolderIndex: ""`).
- * `metadataPath` is compared the same way [INF]: every published entry with a `filePath` echoes
- * it, but a page that does not must not hide the job.
+ * True when the entry can be this reference's: [OBS] the same `metadataPath` (compared as URLs,
+ * like `filePath`), and no optional parameter echoed otherwise than the reference gives it.
  */
 function agrees(reference: OkastReference, request: OkastIngestRequest): boolean {
-  const echoedMetadata = request.metadataPath;
-  if (!isEmpty(echoedMetadata) && pathKey(echoedMetadata) !== pathKey(reference.metadataPath)) return false;
-  for (const field of NARROWING_FIELDS) {
-    const wanted = reference[field];
-    const echoed = request[field];
-    if (isEmpty(wanted) || isEmpty(echoed)) continue;
-    if (comparable(field, wanted) !== comparable(field, echoed)) return false;
-  }
-  return true;
+  const metadataPath = request.metadataPath;
+  if (!metadataPath || pathKey(metadataPath) !== reference.metadataPath) return false;
+  return NARROWING_FIELDS.every((field) => !echoDisagrees(reference[field], request[field]));
 }
 
 /**
  * Whether an ingest had already ended (DONE or ERRORED) before `instant`: its last status update
  * lies before it, or cannot be read (an ended entry of unknown age is no proof of a new one).
  */
-function endedBefore(ingest: IndexedIngest, instant: Date, timeZone: string | undefined): boolean {
+function endedBefore(ingest: IndexedIngest, instant: Date): boolean {
   const status = mapOkastStatus(ingest.entry.status);
   if (status !== 'SUCCEEDED' && status !== 'FAILED') return false;
-  const updatedAt =
-    timeZone === undefined ? undefined : parseOkastDate(ingest.entry.lastStatusUpdate, timeZone);
+  const updatedAt = ingest.updatedAt;
   return updatedAt === undefined || updatedAt.getTime() < instant.getTime();
 }
 
-function rememberedIn(
-  group: readonly IndexedIngest[],
-  remembered: NonNullable<MatchCriteria['remembered']>,
-): IndexedIngest | undefined {
-  const byText = group.find((ingest) => ingest.entry.requestTime === remembered.requestTime);
-  if (byText || remembered.requestedAt === undefined) return byText;
-  // The same instant written another way (the page changed its date format between two polls).
-  const instant = Date.parse(remembered.requestedAt);
-  return group.find((ingest) => ingest.requestAt?.getTime() === instant);
+/** The entries of one file sorted against the submission's window. */
+interface WindowScan {
+  /** The entry in the window closest to the submission (ties: the earlier). */
+  closest: IndexedIngest | undefined;
+  /** The newest entry requested before the window (ties: the one listed last). */
+  newestEarlier: IndexedIngest | undefined;
+  earlier: number;
+  unreadableRequestTimes: number;
+}
+
+/** [FIX] The list is in request order: of equal request times, the one listed last is newer. */
+function isNewer(ingest: IndexedIngest, than: IndexedIngest | undefined): boolean {
+  const at = ingest.requestAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return than === undefined || at >= (than.requestAt?.getTime() ?? Number.NEGATIVE_INFINITY);
+}
+
+/** Closer to the submission, or as close and earlier. */
+function isCloser(ingest: IndexedIngest, than: IndexedIngest | undefined, anchor: number): boolean {
+  if (than === undefined) return true;
+  const at = ingest.requestAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const thanAt = than.requestAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const distance = Math.abs(at - anchor);
+  const thanDistance = Math.abs(thanAt - anchor);
+  return distance < thanDistance || (distance === thanDistance && at < thanAt);
+}
+
+function scanWindow(group: readonly IndexedIngest[], anchor: number, earliest: number): WindowScan {
+  const scan: WindowScan = {
+    closest: undefined,
+    newestEarlier: undefined,
+    earlier: 0,
+    unreadableRequestTimes: 0,
+  };
+  for (const ingest of group) {
+    const at = ingest.requestAt?.getTime();
+    if (at === undefined) {
+      scan.unreadableRequestTimes += 1;
+    } else if (at < earliest) {
+      scan.earlier += 1;
+      if (isNewer(ingest, scan.newestEarlier)) scan.newestEarlier = ingest;
+    } else if (isCloser(ingest, scan.closest, anchor)) {
+      scan.closest = ingest;
+    }
+  }
+  return scan;
+}
+
+function fallBackToNewest(scan: WindowScan, criteria: MatchCriteria, sameFileEntries: number): MatchResult {
+  const newest = scan.newestEarlier;
+  if (criteria.newestIfNoneInWindow && newest) {
+    if (!criteria.graceOver && endedBefore(newest, criteria.submittedAt)) {
+      return { kind: 'ended-before-watch', ingest: newest, sameFileEntries };
+    }
+    return { kind: 'matched', ingest: newest, sameFileEntries };
+  }
+  return {
+    kind: 'not-listed',
+    sameFileEntries,
+    unreadableRequestTimes: scan.unreadableRequestTimes,
+    earlier: scan.earlier,
+    newestEarlierRequestTime: newest?.entry.requestTime ?? undefined,
+  };
 }
 
 /**
- * Finds this job's entry in the instance's status list. Okast has no job id, and the same file is
- * often ingested again (the published example lists one file DONE, then ERRORED twice), so:
- * same `filePath` and `metadataPath`, no disagreeing optional parameter, a `requestTime` no earlier
- * than submission minus the tolerance; of those, the one closest to the submission wins (ties: the
- * earlier). When the submission is only the watch's start (`newestIfNoneInWindow`) and nothing lies
- * in that window, the newest ingest of the file is taken: the watch may have started long after
- * the ingest — but one that had already ended before the watch began is taken only once the grace
- * period passed without a newer request of the file (a re-submission Okast lists a little later
- * wins; `graceOver`). Once an entry was matched, later polls look only for that entry (by its raw
- * `requestTime`), so a newer ingest of the same file can never take its place.
+ * Finds this job's entry in the instance's status list. [FIX] The same file is often ingested
+ * again (the published example lists one file DONE, then ERRORED twice), so: [OBS] the same
+ * `filePath` and `metadataPath`, no disagreeing optional parameter, a `requestTime` no earlier
+ * than submission minus the tolerance; of those, the one closest to the submission wins (ties:
+ * the earlier). When the submission is only the watch's start (`newestIfNoneInWindow`) and
+ * nothing lies in that window, the newest ingest of the file is taken: the watch may have started
+ * long after the ingest — but one that had already ended before the watch began is taken only
+ * once the grace period passed without a newer request of the file (`graceOver`). Once an entry
+ * was matched, later polls look only for that entry (by its raw `requestTime`), so a newer ingest
+ * of the same file can never take its place.
  *
  * @example
  * const result = matchOkastIngest(index, { reference, submittedAt, toleranceMs: 60_000 });
  * if (result.kind === 'matched') result.ingest.entry.status
  */
 export function matchOkastIngest(index: OkastIngestIndex, criteria: MatchCriteria): MatchResult {
-  const { reference, submittedAt, toleranceMs, remembered } = criteria;
-  const group = (index.byFile.get(pathKey(reference.filePath)) ?? []).filter((ingest) =>
+  const { reference, submittedAt, toleranceMs, rememberedRequestTime } = criteria;
+  const group = (index.byFile.get(reference.filePath) ?? []).filter((ingest) =>
     agrees(reference, ingest.entry.request),
   );
   const sameFileEntries = group.length;
 
-  if (remembered !== undefined) {
-    const found = rememberedIn(group, remembered);
+  if (rememberedRequestTime !== undefined) {
+    const found = group.find((ingest) => ingest.entry.requestTime === rememberedRequestTime);
     if (found) return { kind: 'matched', ingest: found, sameFileEntries };
-    return { kind: 'no-longer-listed', requestTime: remembered.requestTime, sameFileEntries };
+    return { kind: 'no-longer-listed', requestTime: rememberedRequestTime, sameFileEntries };
   }
 
-  const anchor = submittedAt.getTime();
-  const earliest = anchor - toleranceMs;
-  let best: IndexedIngest | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  let newestEarlier: IndexedIngest | undefined;
-  let earlier = 0;
-  let unreadableRequestTimes = 0;
-  for (const ingest of group) {
-    const requestAt = ingest.requestAt;
-    if (!requestAt) {
-      unreadableRequestTimes += 1;
-      continue;
-    }
-    const at = requestAt.getTime();
-    if (at < earliest) {
-      earlier += 1;
-      // Ties: the one listed last, as the list is in request order.
-      if (!newestEarlier?.requestAt || at >= newestEarlier.requestAt.getTime()) newestEarlier = ingest;
-      continue;
-    }
-    const distance = Math.abs(at - anchor);
-    const earlierTie = distance === bestDistance && best?.requestAt && at < best.requestAt.getTime();
-    if (distance < bestDistance || earlierTie) {
-      best = ingest;
-      bestDistance = distance;
-    }
-  }
-  if (best) return { kind: 'matched', ingest: best, sameFileEntries };
-  if (criteria.newestIfNoneInWindow) {
-    // Nothing datable in the list either: the entry listed last is the newest request.
-    const newest = newestEarlier ?? (unreadableRequestTimes > 0 ? group.at(-1) : undefined);
-    if (newest && !criteria.graceOver && endedBefore(newest, submittedAt, criteria.timeZone)) {
-      return { kind: 'ended-before-watch', ingest: newest, sameFileEntries };
-    }
-    if (newest) return { kind: 'matched', ingest: newest, sameFileEntries };
-  }
-  return {
-    kind: 'not-listed',
-    sameFileEntries,
-    unreadableRequestTimes,
-    earlier,
-    newestEarlierRequestTime: newestEarlier?.entry.requestTime ?? undefined,
-  };
+  const scan = scanWindow(group, submittedAt.getTime(), submittedAt.getTime() - toleranceMs);
+  if (scan.closest) return { kind: 'matched', ingest: scan.closest, sameFileEntries };
+  return fallBackToNewest(scan, criteria, sameFileEntries);
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { parseOkastDate } from './okast-dates.js';
-import { pathKey } from './okast-ingest-index.js';
-import { REQUEST_FIELDS } from './okast-schema.js';
+import { pathKey, REQUEST_FIELDS, type RequestField } from './okast-schema.js';
 
 export const DESTINATION_FOLDER_KINDS = ['queueBottom', 'queueTop', 'indexed'] as const;
 
@@ -11,11 +9,10 @@ const Path = (field: string) =>
     .trim()
     .min(1, `${field} must not be empty`)
     .max(4096, `${field} is longer than 4096 characters`)
-    // As the list is matched (an http(s) URL as the URL parser writes it: `a b.mp4` = `a%20b.mp4`,
-    // a host in capitals), so one ingest is one job whichever way the caller wrote its URL.
+    // As the list is matched, so one ingest is one job whichever way the caller wrote its URL.
     .transform(pathKey);
 
-/** A request parameter the caller may give as text, number or boolean; compared as Okast echoes it. */
+/** A request parameter the caller may give as text, number or boolean; compared as the text Okast echoes. */
 const Parameter = (field: string) =>
   z
     .union([z.string(), z.number(), z.boolean()], {
@@ -47,19 +44,13 @@ export const OkastReferenceSchema = z
     destinationFolderIndexReplace: Parameter('destinationFolderIndexReplace'),
     reschedule: Parameter('reschedule'),
     validate: Parameter('validate'),
-    /**
-     * When `_addVideoLink.php` was called; default: when the watch started. ISO with `Z` or an
-     * offset; [INF] a date-time without a zone (ISO, or Okast's own `2022-1018 14:20:00`, so a
-     * `requestTime` can be copied from the list) is read in the connection's `timeZone`, as Okast's
-     * dates are. Kept as text: the zone is only known when the job is polled.
-     */
+    /** When `_addVideoLink.php` was called (default: when the watch started). */
     submittedAt: z
       .string({ error: 'submittedAt must be an ISO date-time with Z or an offset' })
       .trim()
-      .refine((text) => parseOkastDate(text, 'UTC') !== undefined && !/^\d+(\.\d+)?$/.test(text), {
-        message:
-          'submittedAt must be an ISO date-time with Z or an offset (without one it is read in the connection timeZone)',
-      })
+      .pipe(
+        z.iso.datetime({ offset: true, error: 'submittedAt must be an ISO date-time with Z or an offset' }),
+      )
       .optional(),
   })
   .strict();
@@ -67,6 +58,6 @@ export type OkastReference = z.infer<typeof OkastReferenceSchema>;
 
 /** The optional request parameters that narrow a match when both the reference and the entry carry them. */
 export const NARROWING_FIELDS = REQUEST_FIELDS.filter(
-  (field): field is Exclude<(typeof REQUEST_FIELDS)[number], 'filePath' | 'metadataPath'> =>
+  (field): field is Exclude<RequestField, 'filePath' | 'metadataPath'> =>
     field !== 'filePath' && field !== 'metadataPath',
 );
