@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorTransportError } from '../../../lib/jobs/errors.js';
-import { clearOkastListCache } from '../../../lib/vendors/okast/index.js';
+import { okastAdapter } from '../../../lib/vendors/okast/okast-adapter.js';
+import { ConnectionSessions } from '../../../lib/watch/connection-sessions.js';
 import { type ManualClock, manualClock } from '../../../local/clock.js';
 import { OkastSimulator, type OkastSimulatorOptions } from '../../../local/simulators/okast/index.js';
-import { contextFor, errorOf, seedEntries, WatchedIngest } from './support.js';
+import { contextFor, errorOf, type OkastContextSettings, seedEntries, WatchedIngest } from './support.js';
 
 const START = Date.UTC(2024, 0, 19, 12, 0, 0);
 
@@ -18,13 +19,12 @@ describe('Okast adapter against the simulator', () => {
     baseUrl = await simulator.start();
   }
 
-  function context(options: Record<string, unknown> = {}) {
-    return contextFor(
-      baseUrl,
-      simulator.credentials,
-      { ...simulator.connectionOptions(), ...options },
-      clock,
-    );
+  function context(
+    options: Record<string, unknown> = {},
+    settings: OkastContextSettings & { credentials?: Record<string, string> } = {},
+  ) {
+    const { credentials = simulator.credentials, ...rest } = settings;
+    return contextFor(baseUrl, credentials, { ...simulator.connectionOptions(), ...options }, clock, rest);
   }
 
   function statusRequests(): number {
@@ -33,7 +33,6 @@ describe('Okast adapter against the simulator', () => {
   }
 
   beforeEach(async () => {
-    clearOkastListCache();
     await startSimulator();
   });
 
@@ -63,8 +62,9 @@ describe('Okast adapter against the simulator', () => {
       rawStatus: 'DONE',
       vendorUpdatedAt: new Date(START + 60_000).toISOString(),
       details: { destinationFolder: reference.destinationFolder, destinationFolderKind: 'queueBottom' },
-      adapterState: { requestTime: '2024-0119 12:00:00', requestedAt: new Date(START).toISOString() },
     });
+    // All it remembers: the entry it matched, by the request time Okast wrote.
+    expect(done.adapterState).toEqual({ requestTime: '2024-0119 12:00:00' });
   });
 
   it("reports ERRORED as a job failure carrying Okast's statusError", async () => {
@@ -308,24 +308,6 @@ describe('Okast adapter against the simulator', () => {
     expect(observation.message).toContain('requested at "2024-0119 12:00:00"');
   });
 
-  it('reads lower-case statuses and a list sent as a PHP object with numeric keys', async () => {
-    // Prepare
-    simulator.setQuirks({ statusCase: 'lower', sparseObject: true, dateFormat: 'dashed' });
-    const reference = simulator.createDemoJob(60);
-    const watched = new WatchedIngest(reference, new Date(clock.now()));
-    clock.advance(61);
-
-    // Act
-    const observation = await watched.poll(context());
-
-    // Assess
-    expect(observation).toMatchObject({
-      status: 'SUCCEEDED',
-      rawStatus: 'done',
-      adapterState: { requestTime: '2024-01-19 12:00:00' },
-    });
-  });
-
   it('reads request times in the instance time zone it is configured with', async () => {
     // Prepare
     await simulator.close();
@@ -342,7 +324,8 @@ describe('Okast adapter against the simulator', () => {
     expect(simulator.connectionOptions()).toEqual({ timeZone: 'America/New_York' });
     expect(observation).toMatchObject({
       status: 'RUNNING',
-      adapterState: { requestTime: '2024-0119 07:00:00', requestedAt: new Date(START).toISOString() },
+      vendorUpdatedAt: new Date(START).toISOString(),
+      adapterState: { requestTime: '2024-0119 07:00:00' },
     });
     // Read as UTC, the entry seems to be requested five hours before the submission: not ours.
     expect(withUtc.status).toBe('QUEUED');
@@ -468,6 +451,126 @@ describe('Okast adapter against the simulator', () => {
       expect(failures.every((error) => error instanceof VendorTransportError)).toBe(true);
       expect(recovered?.status).toBe('RUNNING');
       expect(statusRequests()).toBe(2);
+    });
+  });
+
+  describe('what it remembers of a job between polls', () => {
+    it.each([
+      ['a number', 42],
+      ['text', 'garbage'],
+      ['a request time that is not text', { requestTime: 42 }],
+      ['an empty request time', { requestTime: '' }],
+      ["another adapter's shape", { taskId: 'c0ffee' }],
+    ])('reads a stored state that is %s as none, and matches the job afresh', async (_case, stored) => {
+      // Prepare
+      const reference = simulator.createDemoJob(60);
+      const watched = new WatchedIngest(reference, new Date(clock.now()));
+      watched.stored = stored;
+
+      // Act
+      const observation = await watched.poll(context());
+
+      // Assess
+      expect(observation).toMatchObject({ status: 'RUNNING', rawStatus: 'PENDING' });
+      expect(watched.stored).toEqual({ requestTime: '2024-0119 12:00:00' });
+    });
+
+    it('reads a state an older version stored with more fields, and sticks to its entry', async () => {
+      // Prepare: the remembered entry is no longer listed; a fresh match would find the demo ingest.
+      const reference = simulator.createDemoJob(60);
+      const watched = new WatchedIngest(reference, new Date(clock.now()));
+      watched.stored = { requestTime: '2024-0119 11:00:00', requestedAt: '2024-01-19T11:00:00.000Z' };
+
+      // Act
+      const observation = await watched.poll(context());
+
+      // Assess
+      expect(watched.state).toEqual({ requestTime: '2024-0119 11:00:00' });
+      expect(observation).toMatchObject({ status: 'LOST', rawStatus: 'no longer listed' });
+    });
+  });
+
+  describe("the connection's memory", () => {
+    it('serves a second context of the same connection from the list it already holds, like a warm container', async () => {
+      // Prepare
+      const sessions = new ConnectionSessions();
+      const first = new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), 'a');
+      const second = new WatchedIngest(simulator.createDemoJob(60), new Date(clock.now()), 'b');
+
+      // Act
+      await first.poll(context({}, { connection: 'okast-main', sessions }));
+      const observation = await second.poll(context({}, { connection: 'okast-main', sessions }));
+
+      // Assess
+      expect(observation.status).toBe('RUNNING');
+      expect(statusRequests()).toBe(1);
+    });
+
+    it("keeps two connections to the same instance apart: neither is served the other one's list", async () => {
+      // Prepare
+      const sessions = new ConnectionSessions();
+      const reference = simulator.createDemoJob(60);
+      const one = context({}, { connection: 'okast-one', sessions });
+      const other = context({}, { connection: 'okast-other', sessions });
+
+      // Act
+      await new WatchedIngest(reference, new Date(clock.now())).poll(one);
+      await new WatchedIngest(reference, new Date(clock.now())).poll(other);
+
+      // Assess
+      expect(one.memory).not.toBe(other.memory);
+      expect(statusRequests()).toBe(2);
+    });
+
+    it('starts a fresh memory when the credentials of the connection change', async () => {
+      // Prepare
+      await simulator.close();
+      await startSimulator({
+        auth: { scheme: 'header', headerName: 'X-Okast-Key', headerValue: 'k3y-rotation' },
+      });
+      const sessions = new ConnectionSessions();
+      const reference = simulator.createDemoJob(60);
+      const rewritten = { ...simulator.credentials, headerName: 'x-okast-key' };
+      const before = context({}, { connection: 'okast-main', sessions });
+
+      // Act
+      await new WatchedIngest(reference, new Date(clock.now()), 'a').poll(before);
+      const after = context({}, { connection: 'okast-main', sessions, credentials: rewritten });
+      await new WatchedIngest(reference, new Date(clock.now()), 'b').poll(after);
+      const again = context({}, { connection: 'okast-main', sessions, credentials: rewritten });
+      await new WatchedIngest(reference, new Date(clock.now()), 'c').poll(again);
+
+      // Assess
+      expect(after.memory).not.toBe(before.memory);
+      expect(again.memory).toBe(after.memory);
+      expect(statusRequests()).toBe(2);
+    });
+
+    it("reads the list afresh when the connection's time zone changes: its dates were read in the old one", async () => {
+      // Prepare
+      const sessions = new ConnectionSessions();
+      const reference = simulator.createDemoJob(60);
+      await new WatchedIngest(reference, new Date(clock.now()), 'a').poll(
+        context({}, { connection: 'okast-main', sessions }),
+      );
+
+      // Act
+      const observation = await new WatchedIngest(reference, new Date(clock.now()), 'b').poll(
+        context({ timeZone: 'America/New_York' }, { connection: 'okast-main', sessions }),
+      );
+
+      // Assess: read in New York, the entry lies five hours after the submission — still the closest.
+      expect(statusRequests()).toBe(2);
+      expect(observation.vendorUpdatedAt).toBe(new Date(START + 5 * 3600_000).toISOString());
+    });
+
+    it('has a memory of its own for every connection, made by the adapter', () => {
+      // Act
+      const memory = okastAdapter.createMemory?.();
+
+      // Assess
+      expect(memory).toEqual({ list: undefined });
+      expect(okastAdapter.createMemory?.()).not.toBe(memory);
     });
   });
 });

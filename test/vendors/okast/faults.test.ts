@@ -1,10 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorAuthError, VendorProtocolError, VendorTransportError } from '../../../lib/jobs/errors.js';
-import { clearOkastListCache } from '../../../lib/vendors/okast/index.js';
+import { okastAdapter } from '../../../lib/vendors/okast/okast-adapter.js';
 import { type ManualClock, manualClock } from '../../../local/clock.js';
 import { OkastSimulator, type OkastSimulatorOptions } from '../../../local/simulators/okast/index.js';
 import type { Fault } from '../../../local/simulators/sim-server.js';
-import { contextFor, errorOf, WatchedIngest } from './support.js';
+import { describeJsonFuzz, type FuzzTarget } from '../../security/vendor-fuzz.js';
+import { contextFor, errorFrom, errorOf, WatchedIngest } from './support.js';
 
 describe('Okast adapter when the instance misbehaves', () => {
   let simulator: OkastSimulator;
@@ -17,9 +19,14 @@ describe('Okast adapter when the instance misbehaves', () => {
     baseUrl = await simulator.start();
   }
 
-  function context(options: Record<string, unknown> = {}, credentials = simulator.credentials) {
-    return contextFor(baseUrl, credentials, { ...simulator.connectionOptions(), ...options }, clock, {
-      timeoutMs: 500,
+  function context(
+    options: Record<string, unknown> = {},
+    credentials = simulator.credentials,
+    settings: { baseUrl?: string; timeoutMs?: number } = {},
+  ) {
+    const merged = { ...simulator.connectionOptions(), ...options };
+    return contextFor(settings.baseUrl ?? baseUrl, credentials, merged, clock, {
+      timeoutMs: settings.timeoutMs ?? 500,
     });
   }
 
@@ -28,7 +35,6 @@ describe('Okast adapter when the instance misbehaves', () => {
   }
 
   beforeEach(async () => {
-    clearOkastListCache();
     await startSimulator();
   });
 
@@ -71,7 +77,7 @@ describe('Okast adapter when the instance misbehaves', () => {
     expect(error).toBeInstanceOf(VendorTransportError);
   });
 
-  it.each<[string, string, string | undefined, string]>([
+  it.each<[string, string, string, string]>([
     ['truncated JSON', '[{"request": {"filePath": "https://s/a.mp4"', 'application/json', 'not JSON'],
     [
       'an HTML error page',
@@ -118,8 +124,12 @@ describe('Okast adapter when the instance misbehaves', () => {
     simulator.server.inject({ kind: 'garbage', body: huge }, { count: 2 });
 
     // Act
-    const error = await errorOf(demoJob().poll(context()));
-    const allowed = await demoJob().poll(context({ maxBytes: 32 * 1024 * 1024, notListedGraceSeconds: 60 }));
+    // Twenty megabytes take a while on a busy machine: more than the short timeout of the other cases.
+    const slow = { timeoutMs: 10_000 };
+    const error = await errorOf(demoJob().poll(context({}, simulator.credentials, slow)));
+    const allowed = await demoJob().poll(
+      context({ maxBytes: 32 * 1024 * 1024, notListedGraceSeconds: 60 }, simulator.credentials, slow),
+    );
 
     // Assess
     expect(error).toBeInstanceOf(VendorProtocolError);
@@ -184,7 +194,7 @@ describe('Okast adapter when the instance misbehaves', () => {
 
   it('refuses unusable credentials as a configuration problem without echoing them', async () => {
     // Act
-    const error = await errorOf(
+    const error = await errorFrom(() =>
       demoJob().poll(context({}, { username: 'ops', password: 'half-configured-secret' })),
     );
 
@@ -192,4 +202,116 @@ describe('Okast adapter when the instance misbehaves', () => {
     expect(error.name).toBe('ConfigurationError');
     expect(error.message).not.toContain('half-configured-secret');
   });
+
+  it('treats a 500 HTML page as a transport error', async () => {
+    // Prepare
+    simulator.server.inject({
+      kind: 'status',
+      status: 500,
+      body: '<html><body><b>Fatal error</b>: Uncaught PDOException</body></html>',
+      contentType: 'text/html',
+    });
+
+    // Act
+    const error = await errorOf(demoJob().poll(context()));
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorTransportError);
+  });
+
+  it('treats a 403 as an auth error', async () => {
+    // Prepare
+    simulator.server.inject({ kind: 'status', status: 403, body: 'Forbidden', contentType: 'text/html' });
+
+    // Act
+    const error = await errorOf(demoJob().poll(context()));
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorAuthError);
+  });
+
+  it.each([
+    ['a wrapper that says it failed', '{"success": false, "data": []}', 'JSON object (keys: success, data)'],
+    [
+      'a wrapper carrying an error',
+      '{"error": "session expired", "data": []}',
+      'JSON object (keys: error, data)',
+    ],
+    ['an object under an unknown name', '{"rows_of_something": [], "total": 0}', 'JSON object'],
+    // Only the published bare array is the list: anything else might be an error in disguise.
+    [
+      'the list wrapped in an object',
+      '{"data": [{"request": {"filePath": "https://s/a.mp4"}}]}',
+      'JSON object',
+    ],
+    ['a PHP object with numeric keys', '{"0": {"request": {"filePath": "https://s/a.mp4"}}}', 'JSON object'],
+    ['null', 'null', 'JSON null'],
+  ])('refuses %s with a protocol error, never as an empty list', async (_case, body, message) => {
+    // Prepare
+    simulator.server.inject({ kind: 'garbage', body, contentType: 'application/json' });
+
+    // Act
+    const error = await errorOf(demoJob().poll(context()));
+
+    // Assess
+    expect(error).toBeInstanceOf(VendorProtocolError);
+    expect(error.message).toContain(message);
+    expect(error.message).toContain("where Okast's array of ingest requests was expected");
+  });
+
+  it('refuses a statusPath that leads outside the base URL as a configuration problem, asking nothing', async () => {
+    // Act
+    const error = await errorOf(
+      demoJob().poll(
+        context({ statusPath: '../../elsewhere/_getIngestStatus.php' }, simulator.credentials, {
+          baseUrl: `${baseUrl}tenant-1/okast/`,
+        }),
+      ),
+    );
+
+    // Assess
+    expect(error.name).toBe('ConfigurationError');
+    expect(simulator.server.requests).toHaveLength(0);
+  });
+});
+
+const FIXTURES_DIRECTORY = new URL('./fixtures/', import.meta.url);
+const FIXTURES = readdirSync(FIXTURES_DIRECTORY).map((name) =>
+  readFileSync(new URL(name, FIXTURES_DIRECTORY), 'utf8'),
+);
+
+const base: FuzzTarget = {
+  adapter: okastAdapter,
+  options: {},
+  credentials: {},
+  reference: { filePath: 'https://s/a.mp4', metadataPath: 'https://s/a.json' },
+  contentType: 'application/json',
+};
+
+/** The recorded answers' own jobs, so edited answers reach the mappers, and one they do not list. */
+const TARGETS: FuzzTarget[] = [
+  {
+    filePath: 'https://my_storage_system/sample_9-16_blurred_background.mp4',
+    metadataPath: 'https://my_storage_system/ingest-okast.json',
+  },
+  { filePath: 'https://s/a.mp4', metadataPath: 'https://s/a.json' },
+].map((reference) => ({ ...base, reference }));
+
+const VOCABULARY = [
+  'request',
+  'filePath',
+  'metadataPath',
+  'destinationFolder',
+  'destinationFolderKind',
+  'reschedule',
+  'requestTime',
+  'lastStatusUpdate',
+  'status',
+  'statusError',
+];
+
+describeJsonFuzz('Okast ingest status answers, fuzzed', {
+  targets: TARGETS,
+  vocabulary: VOCABULARY,
+  fixtures: FIXTURES,
 });

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Observation } from '../../../lib/jobs/job.js';
-import {
-  errorText,
-  findIngestList,
-  indexIngestList,
-  mapOkastStatus,
-  matchOkastIngest,
-  type OkastReference,
-  OkastReferenceSchema,
-  observeOkastIngest,
-  statusPageTarget,
-} from '../../../lib/vendors/okast/index.js';
+import { mapOkastStatus } from '../../../lib/vendors/okast/map-okast-status.js';
+import { indexIngestList, matchOkastIngest } from '../../../lib/vendors/okast/match-okast-ingest.js';
+import { type OkastState, observeOkastIngest } from '../../../lib/vendors/okast/okast-observation.js';
+import { statusOfListedEntry } from '../../../lib/vendors/okast/okast-quirks.js';
+import { OkastReferenceSchema } from '../../../lib/vendors/okast/okast-reference.js';
+import { OkastIngestListSchema } from '../../../lib/vendors/okast/okast-schema.js';
+import type { AdapterObservation } from '../../../lib/vendors/vendor-adapter.js';
 import { seedEntries } from './support.js';
 
 const FILE = 'https://my_storage_system/sample_9-16_blurred_background.mp4';
@@ -20,14 +15,8 @@ const FOLDER = '92d53a18-f8d9-d874-f020-b57b76f7ffdf';
 describe('mapOkastStatus', () => {
   it.each([
     ['DONE', 'SUCCEEDED'],
-    ['done', 'SUCCEEDED'],
-    [' Done ', 'SUCCEEDED'],
     ['ERRORED', 'FAILED'],
-    ['errored', 'FAILED'],
-    // Undocumented values: a listed request is accepted work, so in progress. [INF]
-    ['PROCESSING', 'RUNNING'],
-    ['PENDING', 'RUNNING'],
-    ['IN_PROGRESS', 'RUNNING'],
+    ['PROCESSING', 'UNKNOWN'],
     ['', 'UNKNOWN'],
     [undefined, 'UNKNOWN'],
     [null, 'UNKNOWN'],
@@ -37,22 +26,37 @@ describe('mapOkastStatus', () => {
   });
 });
 
+describe('statusOfListedEntry', () => {
+  it.each([
+    ['DONE', 'SUCCEEDED'],
+    ['ERRORED', 'FAILED'],
+    // Undocumented values: a listed request is accepted work, so in progress.
+    ['PROCESSING', 'RUNNING'],
+    ['PENDING', 'RUNNING'],
+    ['IN_PROGRESS', 'RUNNING'],
+    ['', 'UNKNOWN'],
+    [undefined, 'UNKNOWN'],
+    [null, 'UNKNOWN'],
+  ])('reads a listed entry with status %j as %s', (raw, expected) => {
+    // Act and Assess
+    expect(statusOfListedEntry(raw)).toBe(expected);
+  });
+});
+
 /** Runs the seed list through the adapter's own indexing, matching and mapping. */
 function observeSeed(
   reference: Record<string, unknown>,
   submittedAt: string,
   timeZone = 'UTC',
-): Observation | { notListed: true } {
-  const shape = findIngestList(seedEntries());
-  if (shape.kind !== 'list') throw new Error('the seed is a list');
-  const index = indexIngestList(shape.items, timeZone);
+): AdapterObservation<OkastState> | { notListed: true } {
+  const index = indexIngestList(seedEntries(), timeZone);
   const result = matchOkastIngest(index, {
-    reference: OkastReferenceSchema.parse(reference) as OkastReference,
+    reference: OkastReferenceSchema.parse(reference),
     submittedAt: new Date(submittedAt),
     toleranceMs: 60_000,
   });
   if (result.kind !== 'matched') return { notListed: true };
-  return observeOkastIngest(result.ingest, { timeZone, sameFileEntries: result.sameFileEntries });
+  return observeOkastIngest(result.ingest, { sameFileEntries: result.sameFileEntries });
 }
 
 describe('the published ingest list, matched and mapped', () => {
@@ -72,7 +76,7 @@ describe('the published ingest list, matched and mapped', () => {
           destinationFolderKind: 'queueBottom',
           sameFileIngests: 3,
         },
-        adapterState: { requestTime: '2022-1018 14:20:00', requestedAt: '2022-10-18T14:20:00.000Z' },
+        adapterState: { requestTime: '2022-1018 14:20:00' },
       },
     },
     {
@@ -85,7 +89,7 @@ describe('the published ingest list, matched and mapped', () => {
         message: 'File already exists in database',
         error: { message: 'File already exists in database' },
         vendorUpdatedAt: '2022-10-18T14:22:52.000Z',
-        adapterState: { requestTime: '2022-1018 14:22:49', requestedAt: '2022-10-18T14:22:49.000Z' },
+        adapterState: { requestTime: '2022-1018 14:22:49' },
       },
     },
     {
@@ -119,7 +123,7 @@ describe('the published ingest list, matched and mapped', () => {
       expected: {
         status: 'SUCCEEDED',
         vendorUpdatedAt: '2022-10-18T12:20:02.000Z',
-        adapterState: { requestTime: '2022-1018 14:20:00', requestedAt: '2022-10-18T12:20:00.000Z' },
+        adapterState: { requestTime: '2022-1018 14:20:00' },
       },
     },
   ])('$case', ({ reference, submittedAt, timeZone, expected }) => {
@@ -160,6 +164,16 @@ describe('the published ingest list, matched and mapped', () => {
     expect(observation).toEqual({ notListed: true });
   });
 
+  it('remembers exactly the request time of the entry it matched', () => {
+    // Act
+    const observation = observeSeed({ filePath: FILE, metadataPath: METADATA }, '2022-10-18T14:20:00Z');
+
+    // Assess
+    expect('adapterState' in observation && observation.adapterState).toEqual({
+      requestTime: '2022-1018 14:20:00',
+    });
+  });
+
   it('counts the entry without filePath apart and indexes the repeated file once per ingest', () => {
     // Prepare
     const entries = seedEntries();
@@ -198,9 +212,48 @@ describe('the published ingest list, matched and mapped', () => {
     expect(index).toMatchObject({ size: 7, unreadable: 3, withoutFilePath: 1 });
     expect(result.kind).toBe('matched');
     if (result.kind === 'matched') {
-      expect(result.ingest.entry.status).toBe('42');
+      // Okast writes its status as text: a number is no status.
+      expect(result.ingest.entry.status).toBeUndefined();
       expect(result.ingest.position).toBe(6);
+      expect(observeOkastIngest(result.ingest, { sameFileEntries: 3 })).toMatchObject({
+        status: 'UNKNOWN',
+        rawStatus: '(no status)',
+        message: 'Okast lists this ingest without a status',
+      });
     }
+  });
+
+  it('fails an ERRORED entry without a statusError, saying so', () => {
+    // Prepare
+    const index = indexIngestList(
+      [
+        {
+          request: { filePath: FILE, metadataPath: METADATA },
+          requestTime: '2022-1018 14:20:00',
+          status: 'ERRORED',
+        },
+        {
+          request: { filePath: `${FILE}.2`, metadataPath: METADATA },
+          requestTime: '2022-1018 14:20:00',
+          status: 'ERRORED',
+          statusError: { message: 'not the published shape' },
+        },
+      ],
+      'UTC',
+    );
+    const observe = (filePath: string) => {
+      const result = matchOkastIngest(index, {
+        reference: OkastReferenceSchema.parse({ filePath, metadataPath: METADATA }),
+        submittedAt: new Date('2022-10-18T14:20:00Z'),
+        toleranceMs: 60_000,
+      });
+      if (result.kind !== 'matched') throw new Error('expected a match');
+      return observeOkastIngest(result.ingest, { sameFileEntries: 1 });
+    };
+
+    // Act and Assess
+    expect(observe(FILE).error).toEqual({ message: 'Okast reported ERRORED without a statusError' });
+    expect(observe(`${FILE}.2`).error).toEqual({ message: 'Okast reported ERRORED without a statusError' });
   });
 });
 
@@ -214,6 +267,9 @@ describe('OkastReferenceSchema', () => {
       'queueBottom, queueTop or indexed',
     ],
     [{ filePath: FILE, metadataPath: METADATA, submittedAt: 'yesterday' }, 'ISO date-time'],
+    // A time without a zone is not an instant: the caller says which one it means.
+    [{ filePath: FILE, metadataPath: METADATA, submittedAt: '2024-01-19T12:00:00' }, 'ISO date-time'],
+    [{ filePath: FILE, metadataPath: METADATA, submittedAt: '2022-1018 14:20:00' }, 'ISO date-time'],
     [{ filePath: FILE, metadataPath: METADATA, jobId: '42' }, 'jobId'],
   ])('refuses %j with a clear message', (reference, message) => {
     // Act
@@ -231,131 +287,49 @@ describe('OkastReferenceSchema', () => {
       metadataPath: METADATA,
       destinationFolderIndex: 3,
       validate: true,
+      submittedAt: '2024-01-19T13:00:00+01:00',
     });
 
     // Assess
-    expect(reference).toMatchObject({ destinationFolderIndex: '3', validate: 'true' });
+    expect(reference).toMatchObject({
+      destinationFolderIndex: '3',
+      validate: 'true',
+      submittedAt: '2024-01-19T13:00:00+01:00',
+    });
+  });
+
+  it('writes file URLs as the URL parser does, as the list is matched', () => {
+    // Act
+    const reference = OkastReferenceSchema.parse({
+      filePath: ' https://Storage.example.com/a b.mp4 ',
+      metadataPath: 'https://storage.example.com/a.json',
+    });
+
+    // Assess
+    expect(reference.filePath).toBe('https://storage.example.com/a%20b.mp4');
   });
 });
 
-describe('findIngestList', () => {
+describe('the ingest list', () => {
   const entry = { request: { filePath: FILE, metadataPath: METADATA }, status: 'DONE' };
 
-  it.each([
-    ['the published bare array', [entry]],
-    ['a list wrapped under "data"', { data: [entry] }],
-    [
-      'a list wrapped under "Ingests" with other fields beside it',
-      { Ingests: [entry], count: 1, success: true },
-    ],
-    ['a wrapped PHP object with numeric keys', { result: { '0': entry } }],
-    ['a single entry on its own', entry],
-    ['a single flattened entry on its own', { filePath: FILE, status: 'DONE' }],
-  ])('reads %s as the list', (_case, body) => {
-    // Act
-    const shape = findIngestList(body);
-
-    // Assess
-    expect(shape).toEqual({ kind: 'list', items: [expect.objectContaining({ status: 'DONE' })] });
+  it('is the published bare array', () => {
+    // Act and Assess
+    expect(OkastIngestListSchema.safeParse([entry]).success).toBe(true);
+    expect(OkastIngestListSchema.safeParse([]).success).toBe(true);
   });
 
   it.each([
     ['an error object', { error: 'session expired' }],
     ['a wrapper that says it failed', { success: false, data: [entry] }],
-    ['a wrapper whose status is an error', { status: 'error', data: [] }],
-    ['two candidate lists', { data: [entry], items: [entry] }],
-    ['a list under a name no page would use for it', { warnings: [entry] }],
+    ['a list wrapped under a name', { data: [entry] }],
+    ['a PHP object with numeric keys', { '0': entry }],
+    ['a single entry on its own', entry],
+    ['null', null],
     ['a number', 42],
-  ])('does not read %s as the list', (_case, body) => {
+  ])('is not %s', (_case, body) => {
     // Act and Assess
-    expect(findIngestList(body).kind).toBe('not-a-list');
-  });
-});
-
-describe('entries written otherwise', () => {
-  it('reads the request from a JSON string, and request fields echoed at the top level', () => {
-    // Prepare
-    const entries = [
-      {
-        request: JSON.stringify({ filePath: FILE, metadataPath: METADATA }),
-        requestTime: '2022-1018 14:20:00',
-        status: 'DONE',
-      },
-      {
-        request: [],
-        filePath: FILE,
-        metadataPath: METADATA,
-        destinationFolder: FOLDER,
-        requestTime: '2022-1018 14:30:00',
-        status: 'ERRORED',
-        statusError: { message: 'File already exists in database' },
-      },
-    ];
-
-    // Act
-    const index = indexIngestList(entries, 'UTC');
-    const [first, second] = index.byFile.get(FILE) ?? [];
-
-    // Assess
-    expect(index.withoutFilePath).toBe(0);
-    expect(first?.entry.request).toMatchObject({ filePath: FILE, metadataPath: METADATA });
-    expect(second?.entry).toMatchObject({
-      request: { filePath: FILE, destinationFolder: FOLDER },
-      statusError: 'File already exists in database',
-    });
-  });
-
-  it.each([
-    ['a string', 'file path missing', 'file path missing'],
-    [
-      'a list',
-      ['file path missing', { message: 'metadata unreachable' }],
-      'file path missing; metadata unreachable',
-    ],
-    [
-      'an object with a message',
-      { code: 3, message: 'File already exists in database' },
-      'File already exists in database',
-    ],
-    ['an object without one', { code: 3 }, '{"code":3}'],
-    ['an empty string', '', undefined],
-    ['nothing', null, undefined],
-  ])('reads statusError written as %s', (_case, value, expected) => {
-    // Act and Assess
-    expect(errorText(value)).toBe(expected);
-  });
-
-  it('fails an ERRORED entry whose error is under "error", and says so when there is none', () => {
-    // Prepare
-    const index = indexIngestList(
-      [
-        {
-          request: { filePath: FILE, metadataPath: METADATA },
-          requestTime: '2022-1018 14:20:00',
-          status: 'ERRORED',
-          error: 'disk full',
-        },
-        {
-          request: { filePath: `${FILE}.2`, metadataPath: METADATA },
-          requestTime: '2022-1018 14:20:00',
-          status: 'errored',
-        },
-      ],
-      'UTC',
-    );
-    const observe = (filePath: string) => {
-      const result = matchOkastIngest(index, {
-        reference: OkastReferenceSchema.parse({ filePath, metadataPath: METADATA }),
-        submittedAt: new Date('2022-10-18T14:20:00Z'),
-        toleranceMs: 60_000,
-      });
-      if (result.kind !== 'matched') throw new Error('expected a match');
-      return observeOkastIngest(result.ingest, { timeZone: 'UTC', sameFileEntries: 1 });
-    };
-
-    // Act and Assess
-    expect(observe(FILE).error).toEqual({ message: 'disk full' });
-    expect(observe(`${FILE}.2`).error).toEqual({ message: 'Okast reported errored without a statusError' });
+    expect(OkastIngestListSchema.safeParse(body).success).toBe(false);
   });
 });
 
@@ -379,7 +353,6 @@ describe('matching without submittedAt', () => {
       submittedAt: new Date('2024-01-19T12:00:00Z'),
       toleranceMs: 60_000,
       newestIfNoneInWindow: true,
-      timeZone: 'UTC',
     });
     const withoutFallback = matchOkastIngest(index, {
       reference,
@@ -402,7 +375,7 @@ describe('matching without submittedAt', () => {
     });
   });
 
-  it('takes the entry listed last when no ingest of the file has a readable requestTime', () => {
+  it('never takes an ingest whose requestTime it cannot read, and counts it', () => {
     // Prepare
     const index = indexIngestList(
       [
@@ -425,54 +398,20 @@ describe('matching without submittedAt', () => {
     });
 
     // Assess
-    expect(result.kind === 'matched' && result.ingest.entry.status).toBe('PROCESSING');
+    expect(result).toMatchObject({ kind: 'not-listed', unreadableRequestTimes: 2, sameFileEntries: 2 });
   });
 
-  it('finds the remembered entry again when the page writes its requestTime another way', () => {
+  it('finds the remembered entry by the request time Okast wrote, and says when it is gone', () => {
     // Prepare
-    const index = indexIngestList(
-      [
-        {
-          request: { filePath: FILE, metadataPath: METADATA },
-          requestTime: '2022-10-18T14:20:00Z',
-          status: 'DONE',
-        },
-      ],
-      'UTC',
-    );
+    const index = indexIngestList(seedEntries(), 'UTC');
+    const criteria = { reference, submittedAt: new Date('2024-01-19T12:00:00Z'), toleranceMs: 60_000 };
 
     // Act
-    const result = matchOkastIngest(index, {
-      reference,
-      submittedAt: new Date('2022-10-18T14:20:00Z'),
-      toleranceMs: 60_000,
-      remembered: { requestTime: '2022-1018 14:20:00', requestedAt: '2022-10-18T14:20:00.000Z' },
-    });
+    const found = matchOkastIngest(index, { ...criteria, rememberedRequestTime: '2022-1018 14:22:49' });
+    const gone = matchOkastIngest(index, { ...criteria, rememberedRequestTime: '2022-1018 14:22:50' });
 
     // Assess
-    expect(result.kind).toBe('matched');
-  });
-});
-
-describe('statusPageTarget', () => {
-  const PAGE = 'synthesia/okast-channels/playlist/manager/php/_getIngestStatus.php';
-  const FULL = `https://c.example.com/${PAGE}`;
-
-  it.each([
-    ['https://c.example.com/', PAGE, FULL],
-    ['https://c.example.com/synthesia/', PAGE, FULL],
-    ['https://c.example.com/synthesia/okast-channels/playlist/manager/php/', PAGE, FULL],
-    ['https://c.example.com/synthesia/okast-channels/playlist/manager/php/_getIngestStatus.php/', PAGE, FULL],
-    ['https://c.example.com/tenant-1/', PAGE, `https://c.example.com/tenant-1/${PAGE}`],
-    ['https://c.example.com/', `${PAGE}?instance=3`, `${FULL}?instance=3`],
-    [
-      'https://c.example.com/okast/',
-      'manager/php/_getIngestStatus.php',
-      'https://c.example.com/okast/manager/php/_getIngestStatus.php',
-    ],
-    ['https://c.example.com/', FULL, FULL],
-  ])('joins %s and %s as %s', (base, statusPath, expected) => {
-    // Act and Assess
-    expect(statusPageTarget(new URL(base), statusPath)).toBe(expected);
+    expect(found.kind === 'matched' && found.ingest.entry.status).toBe('ERRORED');
+    expect(gone).toEqual({ kind: 'no-longer-listed', requestTime: '2022-1018 14:22:50', sameFileEntries: 3 });
   });
 });

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { VendorHttpClient } from '../../../lib/http/vendor-http-client.js';
-import { type OkastOptions, type OkastReference, okastAdapter } from '../../../lib/vendors/okast/index.js';
-import type { AdapterContext } from '../../../lib/vendors/vendor-adapter.js';
+import { okastAdapter } from '../../../lib/vendors/okast/okast-adapter.js';
+import type { OkastContext, OkastMemory } from '../../../lib/vendors/okast/okast-client.js';
+import type { OkastState } from '../../../lib/vendors/okast/okast-observation.js';
+import type { OkastOptions } from '../../../lib/vendors/okast/okast-options.js';
+import type { OkastReference } from '../../../lib/vendors/okast/okast-reference.js';
+import type { ConnectionSessions } from '../../../lib/watch/connection-sessions.js';
 import type { Clock } from '../../../local/clock.js';
-import { WatchedJobHarness } from '../../support/watched-job.js';
+import { testContextFor } from '../../support/adapter-context.js';
+import { errorOf, WatchedJobHarness } from '../../support/watched-job.js';
 
 export function fixtureText(name: string): string {
   return readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -19,38 +23,40 @@ export function seedEntries(): unknown[] {
   return parsed;
 }
 
-let connectionCounter = 0;
+export interface OkastContextSettings {
+  /** Default: a fresh connection name per context, so tests do not share a list by accident. */
+  connection?: string;
+  timeoutMs?: number;
+  sessions?: ConnectionSessions;
+}
 
-/** A fresh connection name per context: the list cache is keyed by it, so tests stay apart. */
+/** A context built the production way, on the test's clock. */
 export function contextFor(
   baseUrl: string,
   credentials: Record<string, string>,
   options: Record<string, unknown>,
   clock: Clock,
-  settings: { connection?: string; timeoutMs?: number } = {},
-): AdapterContext<OkastOptions> {
-  connectionCounter += 1;
-  const connection = settings.connection ?? `okast-test-${connectionCounter}`;
-  return {
-    connection: { name: connection, vendor: 'okast', baseUrl, credentials, options },
-    options: okastAdapter.optionsSchema.parse(options),
+  settings: OkastContextSettings = {},
+): OkastContext {
+  return testContextFor(okastAdapter, {
+    baseUrl,
     credentials,
-    http: new VendorHttpClient({
-      vendor: 'okast',
-      connection: 'test',
-      baseUrl,
-      secrets: Object.values(credentials),
-      timeoutMs: settings.timeoutMs ?? 2000,
-    }),
+    options,
     now: () => new Date(clock.now()),
-  };
+    ...settings,
+  });
 }
 
-/** A watched ingest whose `latest` carries the adapter state of the previous poll. */
-export class WatchedIngest extends WatchedJobHarness<OkastReference, OkastOptions> {
+/** A watched ingest whose state travels from poll to poll as the poller stores it. */
+export class WatchedIngest extends WatchedJobHarness<OkastReference, OkastOptions, OkastState, OkastMemory> {
   constructor(reference: unknown, submittedAt: Date, jobId = 'job-1') {
     super(okastAdapter, reference, { submittedAt, jobId });
   }
 }
 
-export { errorOf } from '../../support/watched-job.js';
+/** The error a call throws, whether it throws at once (building a context) or rejects. */
+export function errorFrom(call: () => Promise<unknown>): Promise<Error> {
+  return errorOf(Promise.resolve().then(call));
+}
+
+export { errorOf };
