@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../lib/jobs/job.js';
+import { answerWaiters, WaitersNotAnsweredError } from '../../lib/watch/waiters.js';
 import type { WatchServices } from '../../lib/watch/watch-services.js';
 import type { CallbackNotifier } from '../../lib/workflow/workflow-ports.js';
-import { answerWaiters, WaitersNotAnsweredError } from '../../lib/watch/waiters.js';
 import { LocalCallbacks } from '../../local/local-callbacks.js';
 import { newJob, StoreFixture } from '../store/support/store-fixture.js';
 import { errorOf } from '../support/watched-job.js';

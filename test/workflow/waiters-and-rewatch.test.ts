@@ -4,10 +4,10 @@ import { DETAIL_TYPES, REQUEST_EVENT_SOURCE } from '../../lib/events/job-events.
 import { InvalidInputError } from '../../lib/jobs/errors.js';
 import type { Job, PublicJob } from '../../lib/jobs/job.js';
 import { onExecutionEnded } from '../../lib/watch/execution-ended.js';
-import type { WatchServices } from '../../lib/watch/watch-services.js';
-import type { ExecutionStatus, WorkflowStarter } from '../../lib/workflow/workflow-ports.js';
 import { reconcile } from '../../lib/watch/reconcile.js';
+import type { WatchServices } from '../../lib/watch/watch-services.js';
 import { ExecutionAlreadyExistsError } from '../../lib/workflow/workflow-errors.js';
+import type { ExecutionStatus, WorkflowStarter } from '../../lib/workflow/workflow-ports.js';
 import { runToError, runToSuccess } from '../../local/simulators/avid-ctms/index.js';
 import { runCli } from '../cli/run-cli.js';
 import { type AvidStack, startAvidStack } from '../support/avid-stack.js';

@@ -26,13 +26,14 @@ export interface OkastSimulatorOptions {
 }
 
 /** The reference of a demo ingest, as a caller passes it to jobwatch. */
-export interface OkastDemoJob {
+/** A type, not an interface: callers hold demo references as plain records. */
+export type OkastDemoJob = {
   filePath: string;
   metadataPath: string;
   destinationFolder: string;
   destinationFolderKind: 'queueBottom';
   submittedAt: string;
-}
+};
 
 /**
  * An Okast channels instance's ingest pages over loopback HTTP: `GET …/_getIngestStatus.php`
