@@ -122,7 +122,8 @@ describe('checking the connections of a local config file', () => {
     };
 
     expect(refusal([okast])).toEqual([
-      'jobwatch.json: connection "okast-main": options.statusPath: "https://elsewhere.example.net/_getIngestStatus.php" resolves to https://elsewhere.example.net/_getIngestStatus.php, outside the baseUrl https://channels.example.com/; give a path relative to it',
+      // A full URL is no longer read as a statusPath at all (issue 11: the knob is a path).
+      'jobwatch.json: connection "okast-main": options.statusPath: statusPath must be a path relative to the base URL',
     ]);
   });
 

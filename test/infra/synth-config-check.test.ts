@@ -69,6 +69,7 @@ describe('synth with a connectionsFile', () => {
     expect(lines).toEqual([
       'connection "pcs": polling.minIntervalSeconds: Too small: expected number to be >=5',
       'connection "pcs": baseUrl: must not hold a user name or password (user:password@host): put them in credentials (scheme "basic") instead',
+      'connection "okast-main": options.statusPath: statusPath must be a path relative to the base URL',
       'connection "okast-main": options: Unrecognized key: "pollEvery"',
       'connection "pcs-2": options.apiPath: "%2e%2e/" must not contain "." or ".." segments',
     ]);
