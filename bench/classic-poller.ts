@@ -1,8 +1,7 @@
 import { pollJob } from '../lib/watch/poll-job.js';
-import { PollAgainError } from '../lib/workflow/workflow-errors.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { PollEventSchema } from '../lib/workflow/poll-contract.js';
-import { JobEndedError } from '../lib/workflow/workflow-errors.js';
+import { JobEndedError, PollAgainError } from '../lib/workflow/workflow-errors.js';
 
 /** Seconds the classic poller waits between polls, whatever the job does. */
 export const CLASSIC_INTERVAL_SECONDS = 30;

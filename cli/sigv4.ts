@@ -61,53 +61,71 @@ export function createSigV4Signer(options: {
   /** Fixed signing time, for tests. */
   signingDate?: () => Date;
 }): RequestSigner {
-  const credentials = options.credentials;
   const signer = new SignatureV4({
     service: 'execute-api',
     region: options.region,
-    credentials:
-      typeof credentials === 'function'
-        ? async () => {
-            try {
-              return await credentials();
-            } catch (error) {
-              throw new SigningError(
-                `no AWS credentials found to sign the request (SigV4): ${(error as Error).message}`,
-                { cause: error },
-              );
-            }
-          }
-        : credentials,
+    credentials: explainingMissingCredentials(options.credentials),
     sha256: Sha256,
   });
   return async (request) => {
-    const query: Record<string, string | string[]> = {};
-    for (const [key, value] of request.url.searchParams) {
-      const existing = query[key];
-      query[key] =
-        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-    }
     const signed = await signer.sign(
-      {
-        method: request.method,
-        protocol: request.url.protocol,
-        hostname: request.url.hostname,
-        ...(request.url.port ? { port: Number(request.url.port) } : {}),
-        path: request.url.pathname,
-        query,
-        // SigV4 signs the Host header; fetch sends the same value, so the signature holds.
-        headers: { ...request.headers, host: request.url.host },
-        ...(request.body !== undefined ? { body: request.body } : {}),
-      },
+      toSignerRequest(request),
       options.signingDate ? { signingDate: options.signingDate() } : {},
     );
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(signed.headers)) {
-      // fetch refuses to set Host itself and derives the same value from the URL.
-      if (name.toLowerCase() !== 'host') headers[name] = value;
-    }
-    return headers;
+    return withoutHost(signed.headers);
   };
+}
+
+/**
+ * A provider's failure becomes a SigningError that says credentials were missing: the SDK's own
+ * message names a provider chain step, which means little to someone running the CLI.
+ */
+function explainingMissingCredentials(credentials: CredentialsSource): CredentialsSource {
+  if (typeof credentials !== 'function') return credentials;
+  return async () => {
+    try {
+      return await credentials();
+    } catch (error) {
+      throw new SigningError(
+        `no AWS credentials found to sign the request (SigV4): ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  };
+}
+
+/** The request in the signer's shape: URL split into parts, a repeated query key as an array. */
+function toSignerRequest(request: SignableRequest): Parameters<SignatureV4['sign']>[0] {
+  return {
+    method: request.method,
+    protocol: request.url.protocol,
+    hostname: request.url.hostname,
+    ...(request.url.port ? { port: Number(request.url.port) } : {}),
+    path: request.url.pathname,
+    query: queryOf(request.url),
+    // SigV4 signs the Host header; fetch sends the same value, so the signature holds.
+    headers: { ...request.headers, host: request.url.host },
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  };
+}
+
+function queryOf(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = query[key];
+    query[key] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return query;
+}
+
+/** fetch refuses to set Host itself and derives the same value from the URL. */
+function withoutHost(signedHeaders: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signedHeaders)) {
+    if (name.toLowerCase() !== 'host') headers[name] = value;
+  }
+  return headers;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 /**

@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import type { WatchServices } from '../lib/watch/watch-services.js';
 import { recordWatchFailure } from '../lib/watch/record-watch-failure.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type WatchFailureEvent, WatchFailureEventSchema } from '../lib/workflow/poll-contract.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 

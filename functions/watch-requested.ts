@@ -2,9 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeEnvelope } from '@aws-lambda-powertools/parser/envelopes/eventbridge';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import type { WatchServices } from '../lib/watch/watch-services.js';
-import { startWatch } from '../lib/watch/start-watch.js';
 import { type WatchRequest, WatchRequestSchema } from '../lib/jobs/watch-request.js';
+import { startWatch } from '../lib/watch/start-watch.js';
+import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
 
 /**

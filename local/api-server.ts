@@ -86,85 +86,107 @@ export class LocalApiServer {
   }
 
   private async handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
-    if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    const url = checkedTarget(request);
+    if (!(url instanceof URL)) {
       request.resume();
-      return problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'HTTP/1.1 requires a Host header');
-    }
-    const url = requestTarget(request.url);
-    if (!url) {
-      request.resume();
-      return problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'The request target is not a path');
+      return url;
     }
     // The docs page holds no data, so it needs no token (the document it loads does, when one is set).
-    if (request.method === 'GET') {
-      const docs = await apiDocsAnswer(url.pathname);
-      if (docs) {
-        const binary = Buffer.isBuffer(docs.body);
-        return {
-          statusCode: docs.status,
-          headers: { 'content-type': docs.contentType, 'cache-control': 'no-cache' },
-          body: binary ? (docs.body as Buffer).toString('base64') : (docs.body as string),
-          isBase64Encoded: binary,
-        };
-      }
-    }
+    const docs = request.method === 'GET' ? await docsResult(url.pathname) : undefined;
+    if (docs) return docs;
     if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
       return problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'Send Authorization: Bearer <token>');
     }
     const read = await readBody(request, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES);
-    if (read.kind === 'too-large') {
-      const refused = problem(
-        413,
-        PROBLEM_TYPES.payloadTooLarge,
-        'Payload too large',
-        `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-      );
-      return read.drained ? refused : { ...refused, headers: { ...refused.headers, connection: 'close' } };
-    }
-    const body = read.body;
-    const rawHeaders: Array<[string, string]> = [];
-    for (let index = 0; index < request.rawHeaders.length; index += 2) {
-      rawHeaders.push([request.rawHeaders[index] ?? '', request.rawHeaders[index + 1] ?? '']);
-    }
-    const { single: headers, multi: multiValueHeaders } = collectValues(rawHeaders);
-    const { single: query, multi: multiQuery } = collectValues(url.searchParams);
+    if (read.kind === 'too-large') return tooLarge(read.drained);
     const requestId = randomUUID();
-    const event: APIGatewayProxyEvent = {
-      resource: '/{proxy+}',
-      path: url.pathname,
-      httpMethod: request.method ?? 'GET',
-      headers,
-      multiValueHeaders,
-      queryStringParameters: url.search ? query : null,
-      multiValueQueryStringParameters: url.search ? multiQuery : null,
-      pathParameters: { proxy: url.pathname.slice(1) },
-      stageVariables: null,
-      body: body.length ? body.toString('utf8') : null,
-      isBase64Encoded: false,
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        authorizer: null,
-        protocol: 'HTTP/1.1',
-        httpMethod: request.method ?? 'GET',
-        identity: localIdentity(
-          request.socket.remoteAddress ?? '127.0.0.1',
-          request.headers['user-agent'] ?? null,
-        ),
-        path: url.pathname,
-        stage: 'local',
-        requestId,
-        requestTimeEpoch: Date.now(),
-        resourceId: 'local',
-        resourcePath: '/{proxy+}',
-      },
-    };
-    return this.options.handler(event, {
+    return this.options.handler(proxyEvent(request, url, read.body, requestId), {
       functionName: 'api',
       awsRequestId: requestId,
       getRemainingTimeInMillis: () => 29_000,
     } as Context);
   }
+}
+
+/** The request's target as a URL, or the 400 that refuses a request without a usable one. */
+function checkedTarget(request: IncomingMessage): URL | APIGatewayProxyResult {
+  if (request.httpVersion === '1.1' && request.headers.host === undefined) {
+    return problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'HTTP/1.1 requires a Host header');
+  }
+  return (
+    requestTarget(request.url) ??
+    problem(400, PROBLEM_TYPES.malformedRequest, 'Bad Request', 'The request target is not a path')
+  );
+}
+
+/** The API docs page (or one of its assets) at this path, as an API Gateway result. */
+async function docsResult(pathname: string): Promise<APIGatewayProxyResult | undefined> {
+  const docs = await apiDocsAnswer(pathname);
+  if (!docs) return undefined;
+  const binary = Buffer.isBuffer(docs.body);
+  return {
+    statusCode: docs.status,
+    headers: { 'content-type': docs.contentType, 'cache-control': 'no-cache' },
+    body: binary ? (docs.body as Buffer).toString('base64') : (docs.body as string),
+    isBase64Encoded: binary,
+  };
+}
+
+/** A 413; a body too large even to drain leaves the connection unusable, so it is closed. */
+function tooLarge(drained: boolean): APIGatewayProxyResult {
+  const refused = problem(
+    413,
+    PROBLEM_TYPES.payloadTooLarge,
+    'Payload too large',
+    `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+  );
+  return drained ? refused : { ...refused, headers: { ...refused.headers, connection: 'close' } };
+}
+
+/** The REST API proxy event API Gateway would send for this request. */
+function proxyEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  requestId: string,
+): APIGatewayProxyEvent {
+  const rawHeaders: Array<[string, string]> = [];
+  for (let index = 0; index < request.rawHeaders.length; index += 2) {
+    rawHeaders.push([request.rawHeaders[index] ?? '', request.rawHeaders[index + 1] ?? '']);
+  }
+  const { single: headers, multi: multiValueHeaders } = collectValues(rawHeaders);
+  const { single: query, multi: multiQuery } = collectValues(url.searchParams);
+  const method = request.method ?? 'GET';
+  return {
+    resource: '/{proxy+}',
+    path: url.pathname,
+    httpMethod: method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: url.search ? query : null,
+    multiValueQueryStringParameters: url.search ? multiQuery : null,
+    pathParameters: { proxy: url.pathname.slice(1) },
+    stageVariables: null,
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
+      identity: localIdentity(
+        request.socket.remoteAddress ?? '127.0.0.1',
+        request.headers['user-agent'] ?? null,
+      ),
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: '/{proxy+}',
+    },
+  };
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {

@@ -141,15 +141,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     waitSeconds: options.workflow?.waitSeconds,
     onTargetError: (error) => logger.error('Execution-ended target failed', { error: error as Error }),
     ...(bundled ? { stateMachineName: bundled.stateMachineName } : {}),
-    handlers: bundled
-      ? {
-          poll: bundled.handler('poll', 'stepFunctions'),
-          recordWatchFailure: bundled.handler('recordWatchFailure', 'stepFunctions'),
-        }
-      : {
-          poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
-          recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
-        },
+    handlers: workflowHandlers(options, bundled, getServices),
     // The deployed app's rule on execution status changes, with the EventBridge envelope it sends.
     onExecutionEnded: async (change) => {
       // Shutting down aborts every execution; that is not a caller stopping a watch.
@@ -193,35 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const apiUrl = await api.start();
 
-  // The deployed app's reconciler schedule. Runs one at a time; close waits for the last one.
-  let reconciling: Promise<void> = Promise.resolve();
-  let resumeBefore: ReconcileResult['resumeBefore'] = {};
-  const runReconciler = (minAgeSeconds: number): Promise<void> => {
-    const ready = services;
-    if (!ready) return reconciling;
-    reconciling = reconciling.then(() =>
-      reconcile(ready, { minAgeSeconds, resumeBefore }).then(
-        (result) => {
-          resumeBefore = result.resumeBefore;
-        },
-        (error: unknown) => logger.error('Reconciler run failed', { error: error as Error }),
-      ),
-    );
-    return reconciling;
-  };
-  const reconcileEvery =
-    options.reconcile === false
-      ? undefined
-      : (options.reconcile?.everySeconds ?? (options.config.dataDir ? 300 : undefined));
-  // At start-up nothing else can be starting a watch on this data: every WATCHING job is due.
-  if (options.config.dataDir && options.reconcile !== false) await runReconciler(0);
-  const reconcileTimer =
-    reconcileEvery === undefined
-      ? undefined
-      : setInterval(() => {
-          if (!closing) void runReconciler(120);
-        }, reconcileEvery * clock.realMsPerSecond);
-  reconcileTimer?.unref();
+  const reconciler = await startReconcilerSchedule(services, logger, clock, options);
 
   return {
     apiUrl,
@@ -234,8 +198,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     bundled,
     close: async () => {
       closing = true;
-      clearInterval(reconcileTimer);
-      await reconciling;
+      await reconciler.stop();
       runner.abortAll();
       await api.close();
       await Promise.allSettled([...runner.executions.values()].map((execution) => execution.outcome));
@@ -244,6 +207,70 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await bundled?.close();
       client.destroy();
       await dynamo.close();
+    },
+  };
+}
+
+/** The state machine's task handlers: the bundles' in Lambda hosts, or the handlers from source. */
+function workflowHandlers(
+  options: LocalStackOptions,
+  bundled: BundledFunctions | undefined,
+  getServices: () => Promise<WatchServices>,
+): LocalWorkflowHandlers {
+  if (bundled) {
+    return {
+      poll: bundled.handler('poll', 'stepFunctions'),
+      recordWatchFailure: bundled.handler('recordWatchFailure', 'stepFunctions'),
+    };
+  }
+  return {
+    poll: options.workflow?.createPollHandler(getServices) ?? (createPollHandler(getServices) as never),
+    recordWatchFailure: createRecordWatchFailureHandler(getServices) as never,
+  };
+}
+
+/**
+ * The deployed app's reconciler schedule. Runs one at a time, each going on where the last one
+ * stopped; `stop` ends the schedule and waits for the run in progress.
+ */
+async function startReconcilerSchedule(
+  services: WatchServices,
+  logger: Logger,
+  clock: Clock,
+  options: LocalStackOptions,
+): Promise<{ stop(): Promise<void> }> {
+  let reconciling: Promise<void> = Promise.resolve();
+  let resumeBefore: ReconcileResult['resumeBefore'] = {};
+  let stopped = false;
+  const run = (minAgeSeconds: number): Promise<void> => {
+    reconciling = reconciling.then(() =>
+      reconcile(services, { minAgeSeconds, resumeBefore }).then(
+        (result) => {
+          resumeBefore = result.resumeBefore;
+        },
+        (error: unknown) => logger.error('Reconciler run failed', { error: error as Error }),
+      ),
+    );
+    return reconciling;
+  };
+  const everySeconds =
+    options.reconcile === false
+      ? undefined
+      : (options.reconcile?.everySeconds ?? (options.config.dataDir ? 300 : undefined));
+  // At start-up nothing else can be starting a watch on this data: every WATCHING job is due.
+  if (options.config.dataDir && options.reconcile !== false) await run(0);
+  const timer =
+    everySeconds === undefined
+      ? undefined
+      : setInterval(() => {
+          if (!stopped) void run(120);
+        }, everySeconds * clock.realMsPerSecond);
+  timer?.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await reconciling;
     },
   };
 }

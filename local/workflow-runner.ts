@@ -4,9 +4,9 @@ import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import { WORKFLOW_STATES } from '../infra/constructs/watch-workflow.js';
 import type { ExecutionStatusChange } from '../lib/watch/execution-ended.js';
-import type { ExecutionStatus, WorkflowStarter } from '../lib/workflow/workflow-ports.js';
 import type { ExecutionInput } from '../lib/workflow/poll-contract.js';
 import { ExecutionAlreadyExistsError } from '../lib/workflow/workflow-errors.js';
+import type { ExecutionStatus, WorkflowStarter } from '../lib/workflow/workflow-ports.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -368,31 +368,35 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         return { status: 'FAILED', error: name, cause: cause?.message ?? String(error) };
       },
     );
-    void execution.outcome.then(async (outcome) => {
-      execution.status = outcome.status;
-      execution.described =
-        outcome.status === 'SUCCEEDED'
-          ? { Output: JSON.stringify(outcome.output ?? null) }
-          : {
-              ...(outcome.error ? { Error: outcome.error } : {}),
-              ...(outcome.cause ? { Cause: outcome.cause } : {}),
-            };
-      if (outcome.status === 'SUCCEEDED' || !this.options.onExecutionEnded) return;
-      try {
-        await this.options.onExecutionEnded({
-          name,
-          status: outcome.status,
-          input: JSON.stringify(input),
-          error: outcome.error ?? null,
-          cause: outcome.cause ?? null,
-        });
-      } catch (error) {
-        // As with an EventBridge target, a failing reaction does not touch the execution.
-        this.options.onTargetError?.(error);
-      }
-    });
+    void execution.outcome.then((outcome) => this.recordEnding(execution, input, outcome));
     this.executions.set(name, execution);
     return execution;
+  }
+
+  /**
+   * Keeps the execution's ending for DescribeExecution and, for one that did not succeed, tells
+   * the execution-ended reaction (the deployed app's EventBridge rule).
+   */
+  private async recordEnding(
+    execution: LocalExecution,
+    input: unknown,
+    outcome: ExecutionOutcome,
+  ): Promise<void> {
+    execution.status = outcome.status;
+    execution.described = describedOutcome(outcome);
+    if (outcome.status === 'SUCCEEDED' || !this.options.onExecutionEnded) return;
+    try {
+      await this.options.onExecutionEnded({
+        name: execution.name,
+        status: outcome.status,
+        input: JSON.stringify(input),
+        error: outcome.error ?? null,
+        cause: outcome.cause ?? null,
+      });
+    } catch (error) {
+      // As with an EventBridge target, a failing reaction does not touch the execution.
+      this.options.onTargetError?.(error);
+    }
   }
 
   /**
@@ -460,4 +464,13 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') execution.transitions += 1;
     }
   }
+}
+
+/** The fields DescribeExecution adds for an ended execution: Output, or Error and Cause. */
+function describedOutcome(outcome: ExecutionOutcome): NonNullable<LocalExecution['described']> {
+  if (outcome.status === 'SUCCEEDED') return { Output: JSON.stringify(outcome.output ?? null) };
+  return {
+    ...(outcome.error ? { Error: outcome.error } : {}),
+    ...(outcome.cause ? { Cause: outcome.cause } : {}),
+  };
 }

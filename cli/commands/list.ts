@@ -26,24 +26,7 @@ const DEFAULT_LIMIT = 20;
  * cursors to the end. `--json` prints `{ items, next? }` as the API pages do.
  */
 export async function listCommand(context: CliContext, options: ListCommandOptions): Promise<ExitCode> {
-  const now = new Date();
-  const filters: ListFilters = {
-    ...(options.status !== undefined ? { statuses: parseStatuses(options.status) } : {}),
-    ...(options.vendor !== undefined ? { vendor: options.vendor } : {}),
-    ...(options.connection !== undefined ? { connection: options.connection } : {}),
-    ...(options.since !== undefined ? { updatedSince: parseInstant('--since', options.since, now) } : {}),
-    ...(options.until !== undefined ? { updatedUntil: parseInstant('--until', options.until, now) } : {}),
-    limit: options.limit ?? DEFAULT_LIMIT,
-    ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-  };
-  const items: ApiJob[] = [];
-  let next: string | undefined;
-  do {
-    const page = await context.client.listJobs({ ...filters, ...(next ? { cursor: next } : {}) });
-    items.push(...page.items);
-    next = page.next;
-  } while (options.all && next);
-
+  const { items, next } = await fetchJobs(context, listFilters(options, new Date()), options.all ?? false);
   if (options.json) {
     context.stdout.write(jsonText({ items, ...(next ? { next } : {}) }));
   } else {
@@ -52,6 +35,35 @@ export async function listCommand(context: CliContext, options: ListCommandOptio
     if (next) context.stderr.write(`More jobs: --all, or --cursor ${next}\n`);
   }
   return EXIT_CODES.success;
+}
+
+/** The API's list filters from the command line; only the options given become filters. */
+function listFilters(options: ListCommandOptions, now: Date): ListFilters {
+  return {
+    ...(options.status !== undefined ? { statuses: parseStatuses(options.status) } : {}),
+    ...(options.vendor !== undefined ? { vendor: options.vendor } : {}),
+    ...(options.connection !== undefined ? { connection: options.connection } : {}),
+    ...(options.since !== undefined ? { updatedSince: parseInstant('--since', options.since, now) } : {}),
+    ...(options.until !== undefined ? { updatedUntil: parseInstant('--until', options.until, now) } : {}),
+    limit: options.limit ?? DEFAULT_LIMIT,
+    ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+  };
+}
+
+/** One page, or with `all` every page to the end; `next` is the cursor still left to follow. */
+async function fetchJobs(
+  context: CliContext,
+  filters: ListFilters,
+  all: boolean,
+): Promise<{ items: ApiJob[]; next: string | undefined }> {
+  const items: ApiJob[] = [];
+  let next: string | undefined;
+  do {
+    const page = await context.client.listJobs({ ...filters, ...(next ? { cursor: next } : {}) });
+    items.push(...page.items);
+    next = page.next;
+  } while (all && next);
+  return { items, next };
 }
 
 /**

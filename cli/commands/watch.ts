@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError } from '../../lib/jobs/errors.js';
 import { isFinal } from '../../lib/jobs/job-status.js';
-import { resolveDeadline } from '../../lib/watch/duration.js';
 import type { WatchRequest } from '../../lib/jobs/watch-request.js';
+import { resolveDeadline } from '../../lib/watch/duration.js';
 import type { ApiClient, ApiJob } from '../api-client.js';
 import { type CliContext, jsonText } from '../context.js';
 import { ApiError, InterruptedError, TransportError, UsageError } from '../errors.js';
@@ -118,38 +118,67 @@ export async function waitUntilFinal(
   client: ApiClient,
   started: ApiJob,
   display: ProgressDisplay,
-  options: { maxIntervalSeconds: number; signal: AbortSignal },
+  options: WaitOptions,
 ): Promise<ApiJob> {
-  let current = started;
-  let etag: string | undefined;
-  let delaySeconds = MIN_INTERVAL_SECONDS;
-  let failures = 0;
-  display.update(current);
-  while (!isFinal(current.status) && current.watch?.state !== 'STOPPED') {
-    await pause(delaySeconds, options.signal, current);
+  const state: WaitState = { current: started, delaySeconds: MIN_INTERVAL_SECONDS, failures: 0 };
+  display.update(state.current);
+  while (!isFinal(state.current.status) && state.current.watch?.state !== 'STOPPED') {
+    await pause(state.delaySeconds, options.signal, state.current);
     try {
-      const lookup = await client.getJob(current.jobId, {
-        ...(etag ? { ifNoneMatch: etag } : {}),
-        signal: options.signal,
-      });
-      failures = 0;
-      if (lookup.etag) etag = lookup.etag;
-      if (lookup.job) {
-        current = lookup.job;
-        display.update(current);
-      }
-      const hint = lookup.retryAfterSeconds ?? options.maxIntervalSeconds;
-      delaySeconds = Math.min(Math.max(hint, MIN_INTERVAL_SECONDS), options.maxIntervalSeconds);
+      await lookAgain(client, state, display, options);
     } catch (error) {
-      if (options.signal.aborted) throw interrupted(current);
-      const retryable = error instanceof TransportError || (error instanceof ApiError && error.isRetryable);
-      failures += 1;
-      if (!retryable || failures >= MAX_CONSECUTIVE_FAILURES) throw error;
-      delaySeconds = Math.min(2 ** failures, MAX_FAILURE_BACKOFF_SECONDS);
-      display.note(`${(error as Error).message}; trying again in ${delaySeconds}s`);
+      if (options.signal.aborted) throw interrupted(state.current);
+      backOffOrGiveUp(state, error, display);
     }
   }
-  return current;
+  return state.current;
+}
+
+interface WaitOptions {
+  maxIntervalSeconds: number;
+  signal: AbortSignal;
+}
+
+/** What the wait loop carries from one look to the next. */
+interface WaitState {
+  current: ApiJob;
+  etag?: string;
+  delaySeconds: number;
+  /** Consecutive failed looks; any answer from the API resets it. */
+  failures: number;
+}
+
+/** One conditional `GET /jobs/{id}`; updates the job (unless 304) and the pause before the next. */
+async function lookAgain(
+  client: ApiClient,
+  state: WaitState,
+  display: ProgressDisplay,
+  options: WaitOptions,
+): Promise<void> {
+  const lookup = await client.getJob(state.current.jobId, {
+    ...(state.etag ? { ifNoneMatch: state.etag } : {}),
+    signal: options.signal,
+  });
+  state.failures = 0;
+  if (lookup.etag) state.etag = lookup.etag;
+  if (lookup.job) {
+    state.current = lookup.job;
+    display.update(state.current);
+  }
+  const hint = lookup.retryAfterSeconds ?? options.maxIntervalSeconds;
+  state.delaySeconds = Math.min(Math.max(hint, MIN_INTERVAL_SECONDS), options.maxIntervalSeconds);
+}
+
+/**
+ * After a failed look: rethrows what retrying cannot fix (a 4xx, or too many failures in a row),
+ * else doubles the pause before the next look.
+ */
+function backOffOrGiveUp(state: WaitState, error: unknown, display: ProgressDisplay): void {
+  const retryable = error instanceof TransportError || (error instanceof ApiError && error.isRetryable);
+  state.failures += 1;
+  if (!retryable || state.failures >= MAX_CONSECUTIVE_FAILURES) throw error;
+  state.delaySeconds = Math.min(2 ** state.failures, MAX_FAILURE_BACKOFF_SECONDS);
+  display.note(`${(error as Error).message}; trying again in ${state.delaySeconds}s`);
 }
 
 async function pause(seconds: number, signal: AbortSignal, job: ApiJob): Promise<void> {

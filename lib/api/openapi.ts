@@ -47,54 +47,9 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
 export function buildOpenApiDocument(routes: readonly ApiRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const parameters: unknown[] = [];
-    for (const name of route.path.match(/\{(\w+)\}/g) ?? []) {
-      parameters.push({ name: name.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } });
-    }
-    if (route.query) {
-      const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, schema] of Object.entries(query.properties ?? {})) {
-        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
-      }
-    }
-    const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(route.responses)) {
-      responses[status] = {
-        description: response.description,
-        ...(response.schema
-          ? {
-              content: {
-                [response.schema === 'Problem' ? 'application/problem+json' : 'application/json']: {
-                  schema: { $ref: `#/components/schemas/${response.schema}` },
-                },
-              },
-            }
-          : {}),
-      };
-    }
-    responses.default = {
-      description:
-        'A problem (RFC 9457): 400 invalid request, 404 not found, 405 method not allowed (with Allow), ' +
-        '409 conflict, 413 too large, 415 not JSON, 5xx',
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-    };
     paths[route.path] ??= {};
     const pathItem = paths[route.path] as Record<string, unknown>;
-    pathItem[route.method.toLowerCase()] = {
-      operationId: route.operationId,
-      summary: route.summary,
-      ...(parameters.length ? { parameters } : {}),
-      ...(route.body
-        ? {
-            requestBody: {
-              required: route.method === 'POST' && route.operationId === 'startWatch',
-              content: { 'application/json': { schema: jsonSchema(route.body) } },
-            },
-          }
-        : {}),
-      responses,
-      security: [{ sigv4: [] }],
-    };
+    pathItem[route.method.toLowerCase()] = operationObject(route);
   }
   return {
     openapi: '3.1.0',
@@ -118,4 +73,72 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       },
     },
   };
+}
+
+/** One route as an OpenAPI operation. */
+function operationObject(route: ApiRoute): Record<string, unknown> {
+  const parameters = [...pathParameters(route.path), ...queryParameters(route)];
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: route.method === 'POST' && route.operationId === 'startWatch',
+            content: { 'application/json': { schema: jsonSchema(route.body) } },
+          },
+        }
+      : {}),
+    responses: responsesObject(route),
+    security: [{ sigv4: [] }],
+  };
+}
+
+/** `/jobs/{jobId}` → a required string parameter `jobId`. */
+function pathParameters(path: string): unknown[] {
+  return (path.match(/\{(\w+)\}/g) ?? []).map((name) => ({
+    name: name.slice(1, -1),
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+}
+
+/** Each property of the route's query schema as its own query parameter. */
+function queryParameters(route: ApiRoute): unknown[] {
+  if (!route.query) return [];
+  const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: query.required?.includes(name) ?? false,
+    schema,
+  }));
+}
+
+/** The route's own responses, plus the problem document any route may answer with instead. */
+function responsesObject(route: ApiRoute): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.schema
+        ? {
+            content: {
+              [response.schema === 'Problem' ? 'application/problem+json' : 'application/json']: {
+                schema: { $ref: `#/components/schemas/${response.schema}` },
+              },
+            },
+          }
+        : {}),
+    };
+  }
+  responses.default = {
+    description:
+      'A problem (RFC 9457): 400 invalid request, 404 not found, 405 method not allowed (with Allow), ' +
+      '409 conflict, 413 too large, 415 not JSON, 5xx',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  return responses;
 }

@@ -38,8 +38,8 @@ export class StaticConnectionRegistry implements ConnectionRegistry {
 export const ConnectionListSchema = z.array(ConnectionSchema);
 
 /**
- * Parses connections from JSON text (the config file's `connections`, or the deployed
- * JOBWATCH_CONNECTIONS environment variable), naming the field that is wrong.
+ * Parses connections from JSON (the config file's `connections`, or the deployed connections file
+ * of lib/config/deployed-connections.ts), naming the field that is wrong.
  */
 export function parseConnections(value: unknown, source: string): Connection[] {
   const parsed = ConnectionListSchema.safeParse(value);

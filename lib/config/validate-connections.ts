@@ -58,21 +58,33 @@ export function connectionProblems(
       return;
     }
     if (name !== undefined) firstIndexByName.set(name, index);
-    const parsed = ConnectionSchema.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) report(fieldOf(issue.path), issue.message);
-      // Check what else can be checked, so one run names every problem.
-      const wrong = new Set(parsed.error.issues.map((issue) => issue.path[0]));
-      const rest = salvage(raw, wrong);
-      if (rest) checkConnection(rest, options, report);
-      return;
-    }
-    const connection = parsed.data;
-    const before = problems.length;
-    checkConnection(connection, options, report);
-    if (problems.length === before) connections.push(connection);
+    const connection = checkOneConnection(raw, options, report);
+    if (connection) connections.push(connection);
   });
   return { connections, problems };
+}
+
+/** One entry of the list: the connection when nothing is wrong with it, else undefined (reported). */
+function checkOneConnection(
+  raw: unknown,
+  options: ValidateConnectionsOptions,
+  report: Report,
+): Connection | undefined {
+  const parsed = ConnectionSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) report(fieldOf(issue.path), issue.message);
+    // Check what else can be checked, so one run names every problem.
+    const wrong = new Set(parsed.error.issues.map((issue) => issue.path[0]));
+    const rest = salvage(raw, wrong);
+    if (rest) checkConnection(rest, options, report);
+    return undefined;
+  }
+  let clean = true;
+  checkConnection(parsed.data, options, (field, message) => {
+    clean = false;
+    report(field, message);
+  });
+  return clean ? parsed.data : undefined;
 }
 
 /**
@@ -119,22 +131,39 @@ function salvage(raw: unknown, wrong: ReadonlySet<PropertyKey | undefined>): Che
 function checkConnection(connection: Checkable, options: ValidateConnectionsOptions, report: Report): void {
   const base = connection.baseUrl === undefined ? undefined : checkBaseUrl(connection.baseUrl, report);
   const vendor = options.schemasFor(connection.vendor);
+  // False: refused by the connection schema already (not an object), so reported once only.
+  if (connection.checkOptions !== false) checkOptions(connection.options, vendor, base, report);
+  if (connection.checkCredentials !== false)
+    checkCredentials(connection, vendor, options.credentials, report);
+}
 
-  const parsedOptions = vendor.optionsSchema.safeParse(connection.options ?? {});
-  if (connection.checkOptions === false) {
-    // Refused by the connection schema already (not an object).
-  } else if (!parsedOptions.success) {
-    for (const issue of parsedOptions.error.issues)
-      report(fieldOf(['options', ...issue.path]), issue.message);
-  } else if (base) {
-    for (const { field, path } of pathOptions(parsedOptions.data, ['options'])) {
-      const problem = pathProblem(base, path);
-      if (problem) report(field, problem);
-    }
+/** The vendor's options schema, then every path option against the base URL (when that is sound). */
+function checkOptions(
+  value: unknown,
+  vendor: VendorConfigSchemas,
+  base: URL | undefined,
+  report: Report,
+): void {
+  const parsed = vendor.optionsSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) report(fieldOf(['options', ...issue.path]), issue.message);
+    return;
   }
+  if (!base) return;
+  for (const { field, path } of pathOptions(parsed.data, ['options'])) {
+    const problem = pathProblem(base, path);
+    if (problem) report(field, problem);
+  }
+}
 
-  if (connection.checkCredentials === false) return;
-  if (options.credentials === 'secret') {
+/** Where credentials must live depends on the mode; only inline ones can be checked against a schema. */
+function checkCredentials(
+  connection: Checkable,
+  vendor: VendorConfigSchemas,
+  mode: ValidateConnectionsOptions['credentials'],
+  report: Report,
+): void {
+  if (mode === 'secret') {
     if (connection.credentials) {
       report(
         'credentials',

@@ -40,30 +40,37 @@ export function parseHttpDate(value: string, nowMs = Date.now()): number | undef
   const words = value.split(' ').filter((word) => word !== '');
   const [first] = words;
   if (first === undefined) return undefined;
-  if (first.endsWith(',')) {
-    const weekday = first.slice(0, -1).toLowerCase();
-    // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-    if (WEEKDAYS.has(weekday) && words.length === 6 && words[5] === 'GMT') {
-      return utc(words[3], words[2], words[1], words[4]);
-    }
-    // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (a two-digit year more than 50 years ahead is past).
-    if (LONG_WEEKDAYS.has(weekday) && words.length === 4 && words[3] === 'GMT') {
-      const parts = (words[1] ?? '').split('-');
-      if (parts.length !== 3) return undefined;
-      const [day, month, shortYear] = parts;
-      if (shortYear === undefined || shortYear.length !== 2 || !isDigits(shortYear)) return undefined;
-      const thisYear = new Date(nowMs).getUTCFullYear();
-      let year = Math.floor(thisYear / 100) * 100 + Number(shortYear);
-      if (year > thisYear + 50) year -= 100;
-      return utc(String(year), month, day, words[2]);
-    }
-    return undefined;
-  }
-  // asctime: Sun Nov  6 08:49:37 1994
-  if (WEEKDAYS.has(first.toLowerCase()) && words.length === 5) {
-    return utc(words[4], words[1], words[2], words[3]);
-  }
+  // Only asctime lacks the comma after the weekday.
+  if (!first.endsWith(',')) return parseAsctime(words);
+  const weekday = first.slice(0, -1).toLowerCase();
+  if (WEEKDAYS.has(weekday)) return parseImfFixdate(words);
+  if (LONG_WEEKDAYS.has(weekday)) return parseRfc850(words, nowMs);
   return undefined;
+}
+
+/** IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+function parseImfFixdate(words: readonly string[]): number | undefined {
+  if (words.length !== 6 || words[5] !== 'GMT') return undefined;
+  return utc(words[3], words[2], words[1], words[4]);
+}
+
+/** RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT` (a two-digit year more than 50 years ahead is past). */
+function parseRfc850(words: readonly string[], nowMs: number): number | undefined {
+  if (words.length !== 4 || words[3] !== 'GMT') return undefined;
+  const parts = (words[1] ?? '').split('-');
+  if (parts.length !== 3) return undefined;
+  const [day, month, shortYear] = parts;
+  if (shortYear === undefined || shortYear.length !== 2 || !isDigits(shortYear)) return undefined;
+  const thisYear = new Date(nowMs).getUTCFullYear();
+  let year = Math.floor(thisYear / 100) * 100 + Number(shortYear);
+  if (year > thisYear + 50) year -= 100;
+  return utc(String(year), month, day, words[2]);
+}
+
+/** asctime: `Sun Nov  6 08:49:37 1994`. */
+function parseAsctime(words: readonly string[]): number | undefined {
+  if (words.length !== 5 || !WEEKDAYS.has((words[0] ?? '').toLowerCase())) return undefined;
+  return utc(words[4], words[1], words[2], words[3]);
 }
 
 function utc(

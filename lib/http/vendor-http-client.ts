@@ -142,37 +142,8 @@ export class VendorHttpClient {
     };
     const ownTimeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = request.maxBytes ?? this.options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const budget = this.budget;
-    const budgetLeft = budget ? budget.deadline - performance.now() : Number.POSITIVE_INFINITY;
-    if (budget && (budget.signal.aborted || budgetLeft < MIN_REQUEST_MS)) {
-      // Fail fast: the caller's Lambda would otherwise run out mid-request. A transport error,
-      // so the poll is recorded as watch trouble and tried again, never a job failure.
-      throw new VendorTransportError(
-        this.clean(`${context.request} not sent: ${this.budgetSpent(budget)}`),
-        context,
-      );
-    }
-    // The request waits min(its own timeout, what is left of the budget).
-    const signal = budget
-      ? AbortSignal.any([AbortSignal.timeout(ownTimeoutMs), budget.signal])
-      : AbortSignal.timeout(ownTimeoutMs);
-    // Which one ran out, for the message: the request's own timeout or the budget.
-    const timedOut = (what: string) =>
-      budget?.signal.aborted
-        ? `${what} within the ${Math.floor(budgetLeft)} ms left; ${this.budgetSpent(budget)}`
-        : `${what} within ${ownTimeoutMs} ms`;
-    const now = this.options.now ?? Date.now;
-    const pausedUntil = this.throttle.pausedUntil(now());
-    if (pausedUntil !== undefined) {
-      // The vendor asked this connection to stay away (429/503 with Retry-After), for any job.
-      const seconds = Math.ceil((pausedUntil - now()) / 1000);
-      throw new VendorTransportError(
-        this.clean(
-          `${context.request} not sent: ${this.options.vendor} asked to be called again at ${new Date(pausedUntil).toISOString()} (in ${seconds} s)`,
-        ),
-        { ...context, retryAfterSeconds: seconds },
-      );
-    }
+    const { signal, timedOut } = this.requestDeadline(context, ownTimeoutMs);
+    this.refuseWhilePaused(context);
     this.sent += 1;
 
     let response: Response;
@@ -191,38 +162,93 @@ export class VendorHttpClient {
     }
 
     const text = await this.readBody(response, maxBytes, context, timedOut);
-    const excerpt = this.clean(text.slice(0, EXCERPT_LENGTH));
-    const answered: VendorCallContext = { ...context, statusCode: response.status, bodyExcerpt: excerpt };
-    if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      const retryAt = this.honouredRetryAfter(response);
-      if (retryAt === undefined) {
-        throw new VendorTransportError(
-          this.clean(`${context.request} answered ${response.status}`),
-          answered,
-        );
-      }
-      this.throttle.pause(retryAt);
-      const seconds = Math.ceil((retryAt - now()) / 1000);
-      throw new VendorTransportError(
-        this.clean(
-          `${context.request} answered ${response.status}; ${this.options.vendor} asked to be called again at ${new Date(retryAt).toISOString()} (Retry-After: ${seconds} s)`,
-        ),
-        { ...answered, retryAfterSeconds: seconds },
-      );
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new VendorAuthError(
-        this.clean(`${context.request} answered ${response.status}: credentials refused`),
-        answered,
-      );
-    }
-    if (response.status >= 300 && response.status < 400) {
-      throw new VendorProtocolError(
-        this.clean(`${context.request} answered a redirect (${response.status}); redirects are not followed`),
-        answered,
-      );
-    }
+    this.refuseUnusableStatus(response, text, context);
     return { status: response.status, headers: response.headers, text, url };
+  }
+
+  /**
+   * The signal a request waits on — min(its own timeout, what is left of the budget) — and how a
+   * message says which of the two ran out. Throws when the budget has no room left for a request.
+   */
+  private requestDeadline(
+    context: VendorCallContext,
+    ownTimeoutMs: number,
+  ): { signal: AbortSignal; timedOut: (what: string) => string } {
+    const ownTimeout = (what: string) => `${what} within ${ownTimeoutMs} ms`;
+    const budget = this.budget;
+    if (!budget) return { signal: AbortSignal.timeout(ownTimeoutMs), timedOut: ownTimeout };
+    const budgetLeft = budget.deadline - performance.now();
+    if (budget.signal.aborted || budgetLeft < MIN_REQUEST_MS) {
+      // Fail fast: the caller's Lambda would otherwise run out mid-request. A transport error,
+      // so the poll is recorded as watch trouble and tried again, never a job failure.
+      throw new VendorTransportError(
+        this.clean(`${context.request} not sent: ${this.budgetSpent(budget)}`),
+        context,
+      );
+    }
+    return {
+      signal: AbortSignal.any([AbortSignal.timeout(ownTimeoutMs), budget.signal]),
+      timedOut: (what) =>
+        budget.signal.aborted
+          ? `${what} within the ${Math.floor(budgetLeft)} ms left; ${this.budgetSpent(budget)}`
+          : ownTimeout(what),
+    };
+  }
+
+  /** The vendor asked this connection to stay away (429/503 with Retry-After), for any job. */
+  private refuseWhilePaused(context: VendorCallContext): void {
+    const now = this.options.now ?? Date.now;
+    const pausedUntil = this.throttle.pausedUntil(now());
+    if (pausedUntil === undefined) return;
+    const seconds = Math.ceil((pausedUntil - now()) / 1000);
+    throw new VendorTransportError(
+      this.clean(
+        `${context.request} not sent: ${this.options.vendor} asked to be called again at ${new Date(pausedUntil).toISOString()} (in ${seconds} s)`,
+      ),
+      { ...context, retryAfterSeconds: seconds },
+    );
+  }
+
+  /** Throws for the statuses every vendor means the same by (see the class comment); others pass. */
+  private refuseUnusableStatus(response: Response, text: string, context: VendorCallContext): void {
+    const { status } = response;
+    const answered: VendorCallContext = {
+      ...context,
+      statusCode: status,
+      bodyExcerpt: this.clean(text.slice(0, EXCERPT_LENGTH)),
+    };
+    if (status >= 500 || status === 429 || status === 408) throw this.unavailableError(response, answered);
+    if (status === 401 || status === 403) {
+      throw new VendorAuthError(
+        this.clean(`${context.request} answered ${status}: credentials refused`),
+        answered,
+      );
+    }
+    if (status >= 300 && status < 400) {
+      throw new VendorProtocolError(
+        this.clean(`${context.request} answered a redirect (${status}); redirects are not followed`),
+        answered,
+      );
+    }
+  }
+
+  /** A 5xx, 429 or 408; one with a Retry-After to honour pauses the whole connection until then. */
+  private unavailableError(response: Response, answered: VendorCallContext): VendorTransportError {
+    const retryAt = this.honouredRetryAfter(response);
+    if (retryAt === undefined) {
+      return new VendorTransportError(
+        this.clean(`${answered.request} answered ${response.status}`),
+        answered,
+      );
+    }
+    this.throttle.pause(retryAt);
+    const seconds = Math.ceil((retryAt - (this.options.now ?? Date.now)()) / 1000);
+    return new VendorTransportError(
+      this.clean(
+        `${answered.request} answered ${response.status}; ${this.options.vendor} asked to be called again at ${new Date(retryAt).toISOString()} (Retry-After: ${seconds} s)`,
+      ),
+      { ...answered, retryAfterSeconds: seconds },
+    );
   }
 
   /** GET (or other) and parse JSON; a body that is not JSON is a protocol error. */
@@ -360,16 +386,23 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): strin
 function registerSentCredentials(secrets: SecretRegistry, headers: Record<string, string> | undefined): void {
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
-    if (lower === 'authorization' || lower === 'proxy-authorization') {
-      secrets.add(value);
-      const space = value.indexOf(' ');
-      if (space > 0) secrets.add(value.slice(space + 1).trim());
-    } else if (lower === 'cookie') {
-      for (const pair of value.split(';')) {
-        const equals = pair.indexOf('=');
-        if (equals > 0) secrets.add(pair.slice(equals + 1).trim());
-      }
-    }
+    if (lower === 'authorization' || lower === 'proxy-authorization') registerAuthorization(secrets, value);
+    else if (lower === 'cookie') registerCookieValues(secrets, value);
+  }
+}
+
+/** `Bearer abc`: the whole value, and `abc` alone in case a vendor echoes just the token. */
+function registerAuthorization(secrets: SecretRegistry, value: string): void {
+  secrets.add(value);
+  const space = value.indexOf(' ');
+  if (space > 0) secrets.add(value.slice(space + 1).trim());
+}
+
+/** `a=1; session=xyz`: each value; the cookie names are no secret. */
+function registerCookieValues(secrets: SecretRegistry, value: string): void {
+  for (const pair of value.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals > 0) secrets.add(pair.slice(equals + 1).trim());
   }
 }
 

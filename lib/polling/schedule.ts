@@ -94,30 +94,10 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
   const min = Math.max(POLL_INTERVAL_TIERS[0], bounds.minIntervalSeconds);
   const max = Math.max(min, bounds.maxIntervalSeconds);
 
-  let desired: number;
-  let reason: ScheduleDecision['reason'];
   const eta = input.hints?.etaSeconds ?? estimateEta(input);
-  if (input.troubleSince) {
-    const troubled = secondsBetween(input.troubleSince, now);
-    desired = Math.max(min, troubled * 0.5);
-    reason = 'trouble-backoff';
-  } else if (eta !== undefined && input.status === 'RUNNING') {
-    desired = eta * (rateIsSteady(input) ? STEADY_ETA_FRACTION : ETA_FRACTION);
-    // Nearly done by its own account but not moving as its rate says: progress comes in jumps,
-    // and the last one may come any moment. The ETA cannot tell when, so poll at a steady cadence.
-    if (stuckNearTheEnd(input)) desired = Math.min(desired, Math.max(min, NEAR_END_STUCK_SECONDS));
-    reason = 'eta';
-  } else {
-    const idle = secondsBetween(input.lastChangeAt, now);
-    desired = idle * (input.status === 'QUEUED' ? QUEUED_IDLE_FRACTION : IDLE_FRACTION);
-    // A queued job cannot end without starting; at twice the minimum (the classic cadence by
-    // default) a short job that starts and ends between two polls is still seen within 30 s.
-    if (input.status === 'QUEUED') desired = Math.max(desired, QUEUED_FLOOR_INTERVALS * min);
-    reason = idle > 0 ? 'idle-backoff' : 'default';
-  }
-
-  desired *= 1 + (random() * 2 - 1) * JITTER;
-  desired = clamp(desired, min, max);
+  const wanted = wantedDelay(input, eta, min);
+  let reason = wanted.reason;
+  let desired = clamp(wanted.seconds * (1 + (random() * 2 - 1) * JITTER), min, max);
 
   // The vendor asked us to stay away this long (Retry-After): no poll before it, up to the
   // connection's maximum interval — the longest an operator lets a job's end go unseen.
@@ -127,23 +107,57 @@ export function nextPollDelay(input: ScheduleInput): ScheduleDecision {
     desired = notBefore;
     reason = 'hint';
   }
-  let latest = max;
-  if (input.deadline) {
-    const untilDeadline = secondsBetween(now, input.deadline);
-    latest = Math.min(latest, Math.max(min, untilDeadline));
-    if (untilDeadline < desired) {
-      desired = Math.max(min, untilDeadline);
-      reason = 'deadline';
+  const untilDeadline = input.deadline ? secondsBetween(now, input.deadline) : undefined;
+  const latest = untilDeadline === undefined ? max : Math.min(max, Math.max(min, untilDeadline));
+  if (untilDeadline !== undefined && untilDeadline < desired) {
+    desired = Math.max(min, untilDeadline);
+    reason = 'deadline';
+  }
+  return {
+    delaySeconds: delayTier(desired, notBefore, latest),
+    desiredSeconds: desired,
+    etaSeconds: eta,
+    reason,
+  };
+}
+
+/** The delay the job's own state asks for, before jitter, bounds, Retry-After and deadline. */
+function wantedDelay(
+  input: ScheduleInput,
+  eta: number | undefined,
+  min: number,
+): { seconds: number; reason: ScheduleDecision['reason'] } {
+  if (input.troubleSince) {
+    const troubled = secondsBetween(input.troubleSince, input.now);
+    return { seconds: Math.max(min, troubled * 0.5), reason: 'trouble-backoff' };
+  }
+  if (eta !== undefined && input.status === 'RUNNING') {
+    const seconds = eta * (rateIsSteady(input) ? STEADY_ETA_FRACTION : ETA_FRACTION);
+    // Nearly done by its own account but not moving as its rate says: progress comes in jumps,
+    // and the last one may come any moment. The ETA cannot tell when, so poll at a steady cadence.
+    if (stuckNearTheEnd(input)) {
+      return { seconds: Math.min(seconds, Math.max(min, NEAR_END_STUCK_SECONDS)), reason: 'eta' };
     }
+    return { seconds, reason: 'eta' };
   }
-  let delaySeconds = roundDownToTier(desired);
-  // Rounding down is right for our own wishes (never later than meant), wrong for the vendor's:
-  // Retry-After 8 must not become a poll after 5 s. Round up instead, within the bounds.
-  if (notBefore !== undefined && delaySeconds < notBefore) {
-    const up = roundUpToTier(notBefore);
-    if (up <= latest) delaySeconds = up;
-  }
-  return { delaySeconds, desiredSeconds: desired, etaSeconds: eta, reason };
+  const idle = secondsBetween(input.lastChangeAt, input.now);
+  const reason = idle > 0 ? 'idle-backoff' : 'default';
+  if (input.status !== 'QUEUED') return { seconds: idle * IDLE_FRACTION, reason };
+  // A queued job cannot end without starting; at twice the minimum (the classic cadence by
+  // default) a short job that starts and ends between two polls is still seen within 30 s.
+  return { seconds: Math.max(idle * QUEUED_IDLE_FRACTION, QUEUED_FLOOR_INTERVALS * min), reason };
+}
+
+/**
+ * The tier to wait. Rounding down is right for our own wishes (never later than meant), wrong for
+ * the vendor's: Retry-After 8 must not become a poll after 5 s. Round that up instead, within
+ * the latest allowed delay.
+ */
+function delayTier(desired: number, notBefore: number | undefined, latest: number): PollIntervalTier {
+  const down = roundDownToTier(desired);
+  if (notBefore === undefined || down >= notBefore) return down;
+  const up = roundUpToTier(notBefore);
+  return up <= latest ? up : down;
 }
 
 /**

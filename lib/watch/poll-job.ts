@@ -4,7 +4,6 @@ import {
   describeError,
   JobNotFoundAtVendorError,
   JobNotFoundError,
-  JobwatchError,
   VendorAuthError,
   VendorProtocolError,
   VendorTransportError,
@@ -29,9 +28,7 @@ import {
   JOB_ERROR_NAMES,
   POLL_INTERVAL_TIERS,
   type PollEvent,
-  type PollIntervalTier,
   type PollResult,
-  pollAgainErrorName,
 } from '../workflow/poll-contract.js';
 import { ContinueAsNewError, JobEndedError, PollAgainError } from '../workflow/workflow-errors.js';
 import { adapterCallFor, redactObservation, secretsOf } from './adapter-context.js';
@@ -57,86 +54,121 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
 
   const now = services.now();
   if (job.deadline && now.getTime() >= Date.parse(job.deadline)) {
-    const { job: timedOut } = await updateAndAnnounce(services, job.jobId, (current) =>
-      applyOwnVerdict(
-        current,
-        { status: 'TIMED_OUT', message: `Deadline ${job.deadline} passed before the vendor finished` },
-        now,
-      ),
-    );
-    return finish(services, input, timedOut);
+    return finish(services, input, await timeOut(services, job, now));
   }
 
   const connection = services.connections.get(job.connection);
-  let hints: Observation['hints'];
-  let latest: Job;
+  const read = await readVendor(services, connection, job, now);
+  const hints = withConnectionPause(services, connection, read.hints, now);
+  if (isFinal(read.job.status)) return finish(services, input, read.job);
+  const latest = await checkStall(services, connection, read.job, now);
+  if (isFinal(latest.status)) return finish(services, input, latest);
+
+  if (historyBudgetSpent(input, event.execution.startTime, now)) throw continueAsNew(services, event, latest);
+
+  const decision = nextPollForJob(latest, connection, now, { hints, random: services.random });
+  throw new PollAgainError(decision.delaySeconds, decision.reason);
+}
+
+/** The job's own deadline passed before the vendor finished: jobwatch's verdict, TIMED_OUT. */
+async function timeOut(services: WatchServices, job: Job, now: Date): Promise<Job> {
+  const { job: timedOut } = await updateAndAnnounce(services, job.jobId, (current) =>
+    applyOwnVerdict(
+      current,
+      { status: 'TIMED_OUT', message: `Deadline ${job.deadline} passed before the vendor finished` },
+      now,
+    ),
+  );
+  return timedOut;
+}
+
+/** Polls the vendor and stores what came of it: the observation, or the watch issue instead. */
+async function readVendor(
+  services: WatchServices,
+  connection: Connection,
+  job: Job,
+  now: Date,
+): Promise<{ job: Job; hints: Observation['hints'] }> {
   const read = await observe(services, connection, job).then(
     (observation) => ({ observation }),
     (failure: unknown) => ({ failure }),
   );
-  if ('observation' in read) {
-    const { observation } = read;
-    hints = observation.hints;
-    ({ job: latest } = await updateAndAnnounce(services, job.jobId, (current) =>
-      applyObservation(current, observation, now),
-    ));
-  } else {
+  if (!('observation' in read)) {
     // Reading the vendor failed, or preparing to (its options, its credentials, an adapter that
     // tripped over what the vendor sent): a watch issue, polled again with back-off until the
     // deadline — an operator can fix a connection while its watches wait. The store's own
     // failures are not caught here: they leave the poll for the workflow to retry.
-    const { failure } = read;
-    const kind = watchIssueKind(failure) ?? 'internal';
-    // The failure may quote the vendor, and a vendor may echo a token or a key: redacted before
-    // it reaches the log, the snapshot, its history and the events.
-    const described = secretsOf(services, connection).redactDeep(describeError(failure));
-    services.logger[kind === 'internal' ? 'error' : 'warn']('Vendor could not be read; will poll again', {
-      jobId: job.jobId,
-      connection: connection.name,
-      kind,
-      error: described,
-    });
-    const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
-    const retryAt = services.sessions.of(connection).throttle.pausedUntil(services.now().getTime());
-    ({ job: latest } = await services.store.update(job.jobId, (current) =>
-      applyWatchIssue(
-        current,
-        { kind, message, ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}) },
-        now,
-      ),
-    ));
+    return { job: await recordWatchIssue(services, connection, job, read.failure, now), hints: undefined };
   }
-  // The vendor asked this connection to wait (Retry-After on a 429 or 503), on this poll's
-  // requests or another job's: whatever the adapter made of the refusal — rethrown, wrapped, or
-  // swallowed because the poll stood without that request — the next poll waits it out.
+  const { observation } = read;
+  const { job: latest } = await updateAndAnnounce(services, job.jobId, (current) =>
+    applyObservation(current, observation, now),
+  );
+  return { job: latest, hints: observation.hints };
+}
+
+async function recordWatchIssue(
+  services: WatchServices,
+  connection: Connection,
+  job: Job,
+  failure: unknown,
+  now: Date,
+): Promise<Job> {
+  const kind = watchIssueKind(failure) ?? 'internal';
+  // The failure may quote the vendor, and a vendor may echo a token or a key: redacted before
+  // it reaches the log, the snapshot, its history and the events.
+  const described = secretsOf(services, connection).redactDeep(describeError(failure));
+  services.logger[kind === 'internal' ? 'error' : 'warn']('Vendor could not be read; will poll again', {
+    jobId: job.jobId,
+    connection: connection.name,
+    kind,
+    error: described,
+  });
+  const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
+  const retryAt = services.sessions.of(connection).throttle.pausedUntil(services.now().getTime());
+  const { job: latest } = await services.store.update(job.jobId, (current) =>
+    applyWatchIssue(
+      current,
+      { kind, message, ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}) },
+      now,
+    ),
+  );
+  return latest;
+}
+
+/**
+ * The vendor asked this connection to wait (Retry-After on a 429 or 503), on this poll's
+ * requests or another job's: whatever the adapter made of the refusal — rethrown, wrapped, or
+ * swallowed because the poll stood without that request — the next poll waits it out.
+ */
+function withConnectionPause(
+  services: WatchServices,
+  connection: Connection,
+  hints: Observation['hints'],
+  now: Date,
+): Observation['hints'] {
   const pausedUntil = services.sessions.of(connection).throttle.pausedUntil(now.getTime());
-  if (pausedUntil !== undefined) {
-    const seconds = Math.ceil((pausedUntil - now.getTime()) / 1000);
-    hints = { ...hints, retryAfterSeconds: Math.max(seconds, hints?.retryAfterSeconds ?? 0) };
-  }
+  if (pausedUntil === undefined) return hints;
+  const seconds = Math.ceil((pausedUntil - now.getTime()) / 1000);
+  return { ...hints, retryAfterSeconds: Math.max(seconds, hints?.retryAfterSeconds ?? 0) };
+}
 
-  if (isFinal(latest.status)) return finish(services, input, latest);
-  latest = await checkStall(services, connection, latest, now);
-  if (isFinal(latest.status)) return finish(services, input, latest);
-
-  if (historyBudgetSpent(input, event.execution.startTime, now)) {
-    const continuation = input.continuation + 1;
-    const next: ExecutionInput = {
-      jobId: latest.jobId,
-      continuation,
-      isContinuation: true,
-      callback: input.callback ?? null,
-      ...(input.maxHistoryEvents ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
-    };
-    services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation });
-    throw new ContinueAsNewError({
-      name: continuationName(executionNameOf(event.execution.id), continuation),
-      input: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
-    });
-  }
-
-  const decision = nextPollForJob(latest, connection, now, { hints, random: services.random });
-  throw new PollAgainError(decision.delaySeconds, decision.reason);
+/** The state machine's signal to go on in a fresh execution, before the history limit. */
+function continueAsNew(services: WatchServices, event: PollEvent, latest: Job): ContinueAsNewError {
+  const input = event.input;
+  const continuation = input.continuation + 1;
+  const next: ExecutionInput = {
+    jobId: latest.jobId,
+    continuation,
+    isContinuation: true,
+    callback: input.callback ?? null,
+    ...(input.maxHistoryEvents ? { maxHistoryEvents: input.maxHistoryEvents } : {}),
+  };
+  services.logger.info('Continuing the watch in a new execution', { jobId: latest.jobId, continuation });
+  return new ContinueAsNewError({
+    name: continuationName(executionNameOf(event.execution.id), continuation),
+    input: { ...next, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: event.execution.id },
+  });
 }
 
 async function loadJob(services: WatchServices, input: ExecutionInput, executionName: string): Promise<Job> {

@@ -57,42 +57,14 @@ export async function reconcile(
   for (const status of WATCHABLE_STATUSES) {
     const resume = options.resumeBefore?.[status];
     const until = resume && resume < horizon ? resume : horizon;
-    let cursor: string | undefined;
-    let last: Job | undefined;
-    let budget = perStatus;
-    do {
-      if (budget <= 0) break;
-      const page = await services.store.listJobs({
-        statuses: [status],
-        updatedUntil: until,
-        limit: Math.min(pageSize, budget),
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const job of page.items) {
-        budget -= 1;
-        result.checked += 1;
-        last = job;
-        if (job.watch?.state !== undefined && job.watch.state !== 'WATCHING') continue;
-        try {
-          const execution = await describe(rootExecutionName(job));
-          if (execution === 'RUNNING') continue;
-          const { restarted } = await rewatch(services, job.jobId, {
-            reason: `Reconciler: execution ${rootExecutionName(job)} ${execution ? `ended ${execution}` : 'never started'} while the job said WATCHING`,
-          });
-          if (restarted) result.restarted.push(job.jobId);
-        } catch (error) {
-          if (error instanceof JobAlreadyFinalError) continue;
-          result.failed.push(job.jobId);
-          services.logger.error('Could not reconcile a job', {
-            jobId: job.jobId,
-            error: describeError(error),
-          });
-        }
-      }
-      cursor = page.next;
-    } while (cursor);
+    const stoppedAt = await reconcileStatus(
+      services,
+      describe,
+      { status, until, pageSize, budget: perStatus },
+      result,
+    );
     // Capped in the middle of this status: the next run starts where this one stopped.
-    if (cursor && last) result.resumeBefore[status] = last.updatedAt;
+    if (stoppedAt) result.resumeBefore[status] = stoppedAt;
   }
   services.logger.info('Reconciled watches', {
     checked: result.checked,
@@ -100,4 +72,64 @@ export async function reconcile(
     failed: result.failed.length,
   });
   return result;
+}
+
+type DescribeExecution = NonNullable<WatchServices['workflows']['describe']>;
+
+/**
+ * Pages through one status's jobs changed before `until`, newest first, reconciling each, until
+ * the listing ends or `budget` jobs were examined. Returns the `updatedAt` to resume before when
+ * the budget ran out with jobs left; undefined when the status was seen to the end.
+ */
+async function reconcileStatus(
+  services: WatchServices,
+  describe: DescribeExecution,
+  range: { status: JobStatus; until: string; pageSize: number; budget: number },
+  result: ReconcileResult,
+): Promise<string | undefined> {
+  let cursor: string | undefined;
+  let last: Job | undefined;
+  let budget = range.budget;
+  do {
+    if (budget <= 0) break;
+    const page = await services.store.listJobs({
+      statuses: [range.status],
+      updatedUntil: range.until,
+      limit: Math.min(range.pageSize, budget),
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const job of page.items) {
+      budget -= 1;
+      result.checked += 1;
+      last = job;
+      await reconcileJob(services, describe, job, result);
+    }
+    cursor = page.next;
+  } while (cursor);
+  return cursor && last ? last.updatedAt : undefined;
+}
+
+/** Rewatches one job whose execution is not running; a failure is logged and counted, not thrown. */
+async function reconcileJob(
+  services: WatchServices,
+  describe: DescribeExecution,
+  job: Job,
+  result: ReconcileResult,
+): Promise<void> {
+  if (job.watch?.state !== undefined && job.watch.state !== 'WATCHING') return;
+  try {
+    const execution = await describe(rootExecutionName(job));
+    if (execution === 'RUNNING') return;
+    const { restarted } = await rewatch(services, job.jobId, {
+      reason: `Reconciler: execution ${rootExecutionName(job)} ${execution ? `ended ${execution}` : 'never started'} while the job said WATCHING`,
+    });
+    if (restarted) result.restarted.push(job.jobId);
+  } catch (error) {
+    if (error instanceof JobAlreadyFinalError) return;
+    result.failed.push(job.jobId);
+    services.logger.error('Could not reconcile a job', {
+      jobId: job.jobId,
+      error: describeError(error),
+    });
+  }
 }

@@ -59,28 +59,9 @@ export async function rewatch(
 
   let reason = options.reason;
   if (job.watch?.state !== 'STOPPED') {
-    const name = rootExecutionName(job);
-    // Asked even when the caller saw the name refused: a running execution started with other
-    // input (one from before waiters lived on the job carried a callback) refuses it too.
-    if (services.workflows.describe || options.closedExecution !== name) {
-      if (!services.workflows.describe) {
-        throw new ConfigurationError('This workflow port cannot describe executions; cannot rewatch');
-      }
-      const status = await services.workflows.describe(name);
-      if (status === 'RUNNING') return { job, restarted: false, executionName: name };
-      if (status === undefined) {
-        // Never started (a crash between storing the job and starting it): start it now.
-        try {
-          const { started } = await services.workflows.start({ name, input: { jobId, continuation: 0 } });
-          services.logger.info('Watch execution started late', { jobId, executionName: name });
-          return { job, restarted: started, executionName: name };
-        } catch (error) {
-          if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
-        }
-      }
-      reason ??= `Execution ${name} ${status ? `ended ${status}` : 'closed'} while the job was not final`;
-    }
-    reason ??= `Execution ${name} closed while the job was not final`;
+    const execution = await checkExecution(services, job, options);
+    if ('result' in execution) return execution.result;
+    reason ??= execution.reason;
   }
 
   const attempt = attemptOf(job);
@@ -102,6 +83,49 @@ export async function rewatch(
     started,
   });
   return { job: current, restarted: true, executionName };
+}
+
+/**
+ * For a job that says WATCHING: its execution's state. Either the answer already (still running;
+ * or never started, and started now under its own name), or why the attempt is over.
+ */
+async function checkExecution(
+  services: WatchServices,
+  job: Job,
+  options: RewatchOptions,
+): Promise<{ result: RewatchResult } | { reason: string }> {
+  const name = rootExecutionName(job);
+  const { workflows } = services;
+  if (!workflows.describe) {
+    if (options.closedExecution === name)
+      return { reason: `Execution ${name} closed while the job was not final` };
+    throw new ConfigurationError('This workflow port cannot describe executions; cannot rewatch');
+  }
+  // Asked even when the caller saw the name refused: a running execution started with other
+  // input (one from before waiters lived on the job carried a callback) refuses it too.
+  const status = await workflows.describe(name);
+  if (status === 'RUNNING') return { result: { job, restarted: false, executionName: name } };
+  if (status === undefined) {
+    // Never started (a crash between storing the job and starting it): start it now.
+    const started = await startLate(services, job.jobId, name);
+    if (started !== undefined) return { result: { job, restarted: started, executionName: name } };
+  }
+  return { reason: `Execution ${name} ${status ? `ended ${status}` : 'closed'} while the job was not final` };
+}
+
+/**
+ * Starts the attempt's own execution; undefined when it exists after all (started meanwhile, or
+ * closed between describe and start), so the caller moves on to the next attempt.
+ */
+async function startLate(services: WatchServices, jobId: string, name: string): Promise<boolean | undefined> {
+  try {
+    const { started } = await services.workflows.start({ name, input: { jobId, continuation: 0 } });
+    services.logger.info('Watch execution started late', { jobId, executionName: name });
+    return started;
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
+    return undefined;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { formatIssues } from '../config/connection-registry.js';
 import { IdempotencyConflictError, InvalidInputError } from '../jobs/errors.js';
 import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
+import { type WatchRequest, WatchRequestSchema } from '../jobs/watch-request.js';
 import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
 import { parseReference } from './adapter-context.js';
 import { checkSameDeadline, resolveDeadline } from './duration.js';
@@ -9,7 +10,6 @@ import { rootExecutionName } from './execution-names.js';
 import { canonicalJson, deriveJobId, sha256 } from './job-identity.js';
 import { JobAlreadyFinalError, rewatch } from './rewatch.js';
 import { answerFor, answerWaiters } from './waiters.js';
-import { type WatchRequest, WatchRequestSchema } from '../jobs/watch-request.js';
 import type { WatchServices } from './watch-services.js';
 
 export interface StartWatchResult {

@@ -53,6 +53,18 @@ const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 const seconds = (ms: number) => ms / 1000;
 
+/** An execution's input as StartExecution checks it: at most 256 KiB, and JSON. */
+function parseExecutionInput(text: string): unknown {
+  if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
+    throw new AwsError('InvalidExecutionInput', `Execution input is over ${MAX_PAYLOAD_BYTES} bytes`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AwsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+  }
+}
+
 /**
  * The AWS APIs the bundled functions call, on one loopback HTTP server speaking AWS's JSON
  * protocols (`X-Amz-Target`): Secrets Manager GetSecretValue, EventBridge PutEvents, and Step
@@ -228,18 +240,7 @@ export class LocalAwsEndpoints {
     }
     const name = String(input.name ?? randomUUID());
     if (!EXECUTION_NAME.test(name)) throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
-    const text = String(input.input ?? '{}');
-    if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
-      throw new AwsError('InvalidExecutionInput', `Execution input is over ${MAX_PAYLOAD_BYTES} bytes`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new AwsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
-    }
-    const alreadyExists = () =>
-      new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${this.executionArn(name)}'`);
+    const parsed = parseExecutionInput(String(input.input ?? '{}'));
     const workflows = this.options.workflows();
     const existing = workflows.executions.get(name);
     // A running execution of this name and the same input is the answer; any other reuse fails.
@@ -247,24 +248,31 @@ export class LocalAwsEndpoints {
       existing &&
       !(existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(parsed))
     ) {
-      throw alreadyExists();
+      throw this.alreadyExists(name);
     }
-    if (!existing) {
-      try {
-        await workflows.start({ name, input: parsed as never });
-      } catch (error) {
-        const type = error instanceof Error ? error.name : '';
-        if (/ExecutionAlreadyExists/.test(type)) throw alreadyExists();
-        if (type === 'InvalidName') throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
-        if (type === 'States.DataLimitExceeded') throw new AwsError('InvalidExecutionInput', String(error));
-        throw error;
-      }
-    }
+    if (!existing) await this.startNew(workflows, name, parsed);
     const started = workflows.executions.get(name);
     return {
       executionArn: this.executionArn(name),
       startDate: seconds(started?.startedAt ?? this.options.clock.now()),
     };
+  }
+
+  /** Starts the execution, with the runner's refusals in the words Step Functions uses for them. */
+  private async startNew(workflows: LocalWorkflows, name: string, parsed: unknown): Promise<void> {
+    try {
+      await workflows.start({ name, input: parsed as never });
+    } catch (error) {
+      const type = error instanceof Error ? error.name : '';
+      if (/ExecutionAlreadyExists/.test(type)) throw this.alreadyExists(name);
+      if (type === 'InvalidName') throw new AwsError('InvalidName', `Invalid Name: '${name}'`);
+      if (type === 'States.DataLimitExceeded') throw new AwsError('InvalidExecutionInput', String(error));
+      throw error;
+    }
+  }
+
+  private alreadyExists(name: string): AwsError {
+    return new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${this.executionArn(name)}'`);
   }
 
   private async stopExecution(input: Record<string, unknown>) {

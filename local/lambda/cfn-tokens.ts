@@ -56,39 +56,44 @@ export class TokenResolver {
     if (!value || typeof value !== 'object') throw this.cannot(value);
     const node = value as Record<string, unknown>;
     if ('Ref' in node) return this.ref(String(node.Ref), template);
-    if ('Fn::GetAtt' in node) {
-      const target = node['Fn::GetAtt'];
-      const [logicalId, attribute] = Array.isArray(target)
-        ? (target as [string, string])
-        : (String(target).split('.') as [string, string]);
-      return this.getAtt(logicalId, attribute, template);
-    }
+    if ('Fn::GetAtt' in node) return this.getAttOf(node['Fn::GetAtt'], template);
     if ('Fn::ImportValue' in node) return this.importValue(this.resolve(node['Fn::ImportValue'], template));
     if ('Fn::Join' in node) {
       const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
       return parts.map((part) => this.resolve(part, template)).join(separator);
     }
-    if ('Fn::Select' in node) {
-      const [index, list] = node['Fn::Select'] as [unknown, unknown];
-      const items = this.list(list, template);
-      const picked = items[Number(this.resolve(index, template))];
-      if (picked === undefined) throw this.cannot(value);
-      return picked;
-    }
-    if ('Fn::Sub' in node) {
-      const spec = node['Fn::Sub'];
-      const [text, variables] = Array.isArray(spec)
-        ? (spec as [string, Record<string, unknown>])
-        : [String(spec), {}];
-      return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-        if (name in variables) return this.resolve(variables[name], template);
-        const [logicalId, attribute] = name.split('.');
-        return attribute
-          ? this.getAtt(logicalId ?? name, attribute, template)
-          : this.ref(logicalId ?? name, template);
-      });
-    }
+    if ('Fn::Select' in node) return this.select(node, template);
+    if ('Fn::Sub' in node) return this.sub(node['Fn::Sub'], template);
     throw this.cannot(value);
+  }
+
+  /** `Fn::GetAtt` takes `[logicalId, attribute]` or the short form `logicalId.attribute`. */
+  private getAttOf(target: unknown, template: Template): string {
+    const [logicalId, attribute] = Array.isArray(target)
+      ? (target as [string, string])
+      : (String(target).split('.') as [string, string]);
+    return this.getAtt(logicalId, attribute, template);
+  }
+
+  private select(node: Record<string, unknown>, template: Template): string {
+    const [index, list] = node['Fn::Select'] as [unknown, unknown];
+    const picked = this.list(list, template)[Number(this.resolve(index, template))];
+    if (picked === undefined) throw this.cannot(node);
+    return picked;
+  }
+
+  /** `${Name}` is a variable given with the text, else a Ref; `${Name.Attribute}` a GetAtt. */
+  private sub(spec: unknown, template: Template): string {
+    const [text, variables] = Array.isArray(spec)
+      ? (spec as [string, Record<string, unknown>])
+      : [String(spec), {}];
+    return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      if (name in variables) return this.resolve(variables[name], template);
+      const [logicalId, attribute] = name.split('.');
+      return attribute
+        ? this.getAtt(logicalId ?? name, attribute, template)
+        : this.ref(logicalId ?? name, template);
+    });
   }
 
   /** `Fn::Split` yields a list, so it is resolved where a list is expected (inside Select). */

@@ -138,61 +138,86 @@ export class SimServer {
     };
     this.requests.push(recorded);
     const fault = this.takeFault(url.pathname);
-    if (fault?.kind === 'retry-after') {
-      const retryAt = this.clock.now() + fault.seconds * 1000;
-      // An HTTP-date has whole seconds: round up, so the date never asks for less than meant.
-      const dateAt = Math.ceil(retryAt / 1000) * 1000;
-      recorded.retryAt = fault.form === 'date' ? dateAt : retryAt;
-      const header = fault.form === 'date' ? new Date(dateAt).toUTCString() : String(fault.seconds);
-      send(response, {
-        status: fault.status,
-        body: fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable',
-        contentType: 'text/plain',
-        headers: { 'retry-after': header },
-      });
-      return;
-    }
-    if (fault?.kind === 'reset') {
-      request.socket.destroy();
-      return;
-    }
-    if (fault?.kind === 'hang') {
-      this.hanging.add(response);
-      response.on('close', () => this.hanging.delete(response));
-      return;
-    }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'status') {
-      send(response, {
-        status: fault.status,
-        body: fault.body ?? '',
-        contentType: fault.contentType ?? 'text/plain',
-        headers: fault.headers,
-      });
-      return;
-    }
-    if (fault?.kind === 'garbage') {
-      send(response, { status: 200, body: fault.body, contentType: fault.contentType ?? 'application/json' });
-      return;
-    }
+    if (fault && (await this.applyFault(fault, request, response, recorded))) return;
     let answer: SimResponse;
     try {
       answer = await this.handler({ method: request.method ?? 'GET', url, headers: request.headers, body });
     } catch (error) {
       answer = { status: 500, body: `simulator error: ${String(error)}`, contentType: 'text/plain' };
     }
-    if (fault?.kind === 'truncate') {
-      const half = Buffer.from(answer.body).subarray(0, Math.floor(Buffer.byteLength(answer.body) / 2));
-      response.writeHead(answer.status, {
-        'content-type': answer.contentType ?? 'application/json',
-        'content-length': Buffer.byteLength(answer.body),
-      });
-      response.write(half);
-      response.socket?.destroy();
-      return;
-    }
-    send(response, answer);
+    if (fault?.kind === 'truncate') sendHalf(response, answer);
+    else send(response, answer);
   }
+
+  /**
+   * Acts out a fault before the real answer; true when the fault took its place. A delay only
+   * holds the real answer back, and a truncation needs it first.
+   */
+  private async applyFault(
+    fault: Fault,
+    request: IncomingMessage,
+    response: ServerResponse,
+    recorded: RecordedRequest,
+  ): Promise<boolean> {
+    switch (fault.kind) {
+      case 'retry-after':
+        recorded.retryAt = this.sendRetryAfter(fault, response);
+        return true;
+      case 'reset':
+        request.socket.destroy();
+        return true;
+      case 'hang':
+        this.hanging.add(response);
+        response.on('close', () => this.hanging.delete(response));
+        return true;
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, fault.ms));
+        return false;
+      case 'status':
+        send(response, {
+          status: fault.status,
+          body: fault.body ?? '',
+          contentType: fault.contentType ?? 'text/plain',
+          headers: fault.headers,
+        });
+        return true;
+      case 'garbage':
+        send(response, {
+          status: 200,
+          body: fault.body,
+          contentType: fault.contentType ?? 'application/json',
+        });
+        return true;
+      case 'truncate':
+        return false;
+    }
+  }
+
+  /** Sends the throttling answer; returns the clock time it asked not to be called before. */
+  private sendRetryAfter(fault: Extract<Fault, { kind: 'retry-after' }>, response: ServerResponse): number {
+    const retryAt = this.clock.now() + fault.seconds * 1000;
+    // An HTTP-date has whole seconds: round up, so the date never asks for less than meant.
+    const dateAt = Math.ceil(retryAt / 1000) * 1000;
+    const header = fault.form === 'date' ? new Date(dateAt).toUTCString() : String(fault.seconds);
+    send(response, {
+      status: fault.status,
+      body: fault.status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+      contentType: 'text/plain',
+      headers: { 'retry-after': header },
+    });
+    return fault.form === 'date' ? dateAt : retryAt;
+  }
+}
+
+/** The first half of the answer under a Content-Length for all of it, then the socket closed. */
+function sendHalf(response: ServerResponse, answer: SimResponse): void {
+  const half = Buffer.from(answer.body).subarray(0, Math.floor(Buffer.byteLength(answer.body) / 2));
+  response.writeHead(answer.status, {
+    'content-type': answer.contentType ?? 'application/json',
+    'content-length': Buffer.byteLength(answer.body),
+  });
+  response.write(half);
+  response.socket?.destroy();
 }
 
 function send(response: ServerResponse, answer: SimResponse): void {

@@ -71,22 +71,25 @@ export class EchoProxy {
 
   private learnFromRequest(request: IncomingMessage, url: URL, body: string): void {
     for (const [name, raw] of Object.entries(request.headers)) {
-      const value = Array.isArray(raw) ? raw.join('; ') : (raw ?? '');
-      if (name === 'authorization' || name === 'proxy-authorization') {
-        this.learn(value);
-        this.learn(value.slice(value.indexOf(' ') + 1));
-      } else if (name === 'cookie') {
-        for (const pair of value.split(';')) this.learn(pair.slice(pair.indexOf('=') + 1).trim());
-      } else if (name === 'x-admiralcloud-hash') {
-        this.signature = value;
-      } else if (name === 'x-admiralcloud-accesskey' || name === 'x-admiralcloud-clientid') {
-        this.learn(value);
-      }
+      this.learnFromHeader(name, Array.isArray(raw) ? raw.join('; ') : (raw ?? ''));
     }
     for (const [name, value] of url.searchParams) {
       if (/key|session|token|sid/i.test(name)) this.learn(value);
     }
     this.learn(/<digest>([^<]*)<\/digest>/.exec(body)?.[1]);
+  }
+
+  private learnFromHeader(name: string, value: string): void {
+    if (name === 'authorization' || name === 'proxy-authorization') {
+      this.learn(value);
+      this.learn(value.slice(value.indexOf(' ') + 1));
+    } else if (name === 'cookie') {
+      for (const pair of value.split(';')) this.learn(pair.slice(pair.indexOf('=') + 1).trim());
+    } else if (name === 'x-admiralcloud-hash') {
+      this.signature = value;
+    } else if (name === 'x-admiralcloud-accesskey' || name === 'x-admiralcloud-clientid') {
+      this.learn(value);
+    }
   }
 
   private learnFromAnswer(headers: Headers, body: string): void {
@@ -112,36 +115,40 @@ export class EchoProxy {
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     this.learnFromRequest(request, url, body);
+    if (this.mode === 'failure') this.answerFailure(response);
+    else await this.forward(request, url, body, response);
+  }
 
-    if (this.mode === 'failure') {
-      const echo = this.echo();
-      const answers = [
-        { status: 500, type: 'text/plain', body: `Internal error while serving ${echo}` },
-        { status: 401, type: 'application/json', body: JSON.stringify({ message: echo, error: echo }) },
-        {
-          status: 400,
-          type: 'application/json',
-          body: JSON.stringify({ message: echo, error: 'invalid_grant' }),
-        },
-        { status: 200, type: 'text/html', body: `<html><body>Welcome ${echo}</body></html>` },
-      ];
-      const answer = answers[this.failures % answers.length] ?? answers[0];
-      this.failures += 1;
-      response.writeHead(answer?.status ?? 500, { 'content-type': answer?.type ?? 'text/plain' });
-      response.end(answer?.body ?? '');
-      return;
-    }
+  /** The next of the four failures in turn, each quoting every secret. */
+  private answerFailure(response: ServerResponse): void {
+    const echo = this.echo();
+    const answers = [
+      { status: 500, type: 'text/plain', body: `Internal error while serving ${echo}` },
+      { status: 401, type: 'application/json', body: JSON.stringify({ message: echo, error: echo }) },
+      {
+        status: 400,
+        type: 'application/json',
+        body: JSON.stringify({ message: echo, error: 'invalid_grant' }),
+      },
+      { status: 200, type: 'text/html', body: `<html><body>Welcome ${echo}</body></html>` },
+    ];
+    const answer = answers[this.failures % answers.length] ?? answers[0];
+    this.failures += 1;
+    response.writeHead(answer?.status ?? 500, { 'content-type': answer?.type ?? 'text/plain' });
+    response.end(answer?.body ?? '');
+  }
 
-    const forwarded = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (name === 'host' || name === 'content-length' || name === 'connection' || value === undefined)
-        continue;
-      forwarded.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
+  /** Passes the request on to the simulator and its answer back, echoing secrets in `success` mode. */
+  private async forward(
+    request: IncomingMessage,
+    url: URL,
+    body: string,
+    response: ServerResponse,
+  ): Promise<void> {
     const origin = new URL(this.target).origin;
     const upstream = await fetch(`${origin}${url.pathname}${url.search}`, {
       method: request.method ?? 'GET',
-      headers: forwarded,
+      headers: forwardedHeaders(request),
       ...(request.method === 'GET' || request.method === 'HEAD' ? {} : { body }),
       redirect: 'manual',
     });
@@ -161,6 +168,17 @@ export class EchoProxy {
     response.writeHead(upstream.status, headers);
     response.end(text);
   }
+}
+
+/** The request's headers minus those that belong to this hop (fetch sets them for the next). */
+function forwardedHeaders(request: IncomingMessage): Headers {
+  const forwarded = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name === 'host' || name === 'content-length' || name === 'connection' || value === undefined)
+      continue;
+    forwarded.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return forwarded;
 }
 
 /** Appends the echo to every string under one of `keys` in a JSON body (other bodies unchanged). */

@@ -330,25 +330,40 @@ function applyJsonEdit(document: unknown, edit: JsonEdit): unknown {
   const [step, ...rest] = edit.path;
   const isContainer = document !== null && typeof document === 'object';
   const keys = isContainer ? Object.keys(document) : [];
-  if (step === undefined || keys.length === 0) {
-    if (edit.kind === 'replace') return edit.value;
-    if (edit.kind === 'retype') return retyped(document);
-    if (edit.kind === 'duplicate') return Array.isArray(document) ? [...document, ...document] : document;
-    return undefined;
-  }
+  // The path ends here, or cannot go on (a scalar, an empty container): edit this value itself.
+  if (step === undefined || keys.length === 0) return editedValue(document, edit);
   const key = keys[step % keys.length] as string;
   const child = (document as Record<string, unknown>)[key];
   const edited =
     rest.length === 0 && edit.kind === 'delete' ? undefined : applyJsonEdit(child, { ...edit, path: rest });
+  return withChild(document as Record<string, unknown> | unknown[], key, edited);
+}
+
+/** The edit applied to the value it reached; undefined means the value is deleted. */
+function editedValue(document: unknown, edit: JsonEdit): unknown {
+  switch (edit.kind) {
+    case 'replace':
+      return edit.value;
+    case 'retype':
+      return retyped(document);
+    case 'duplicate':
+      return Array.isArray(document) ? [...document, ...document] : document;
+    case 'delete':
+      return undefined;
+  }
+}
+
+/** A copy of the container with `key` set to `child`, or removed when `child` is undefined. */
+function withChild(document: Record<string, unknown> | unknown[], key: string, child: unknown): unknown {
   if (Array.isArray(document)) {
     const copy = [...document];
-    if (edited === undefined) copy.splice(Number(key), 1);
-    else copy[Number(key)] = edited;
+    if (child === undefined) copy.splice(Number(key), 1);
+    else copy[Number(key)] = child;
     return copy;
   }
-  const copy: Record<string, unknown> = { ...(document as Record<string, unknown>) };
-  if (edited === undefined) delete copy[key];
-  else copy[key] = edited;
+  const copy: Record<string, unknown> = { ...document };
+  if (child === undefined) delete copy[key];
+  else copy[key] = child;
   return copy;
 }
 

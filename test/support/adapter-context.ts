@@ -1,8 +1,8 @@
 import type { Connection } from '../../lib/config/connections.js';
 import type { VendorName } from '../../lib/jobs/job.js';
+import type { AdapterContext, AdapterState, VendorAdapter } from '../../lib/vendors/vendor-adapter.js';
 import { adapterContext } from '../../lib/watch/adapter-context.js';
 import { ConnectionSessions } from '../../lib/watch/connection-sessions.js';
-import type { AdapterContext, AdapterState, VendorAdapter } from '../../lib/vendors/vendor-adapter.js';
 
 /**
  * The sessions adapter tests share, like one warm Lambda container: a context built for the same

@@ -14,7 +14,12 @@ import type {
  * `stateSchema` and handed to the next poll as `context.state`. For adapter tests that do not
  * need the whole workflow.
  */
-export class WatchedJobHarness<Reference, Options, State extends AdapterState = AdapterState, Memory = undefined> {
+export class WatchedJobHarness<
+  Reference,
+  Options,
+  State extends AdapterState = AdapterState,
+  Memory = undefined,
+> {
   readonly job: WatchedJob<Reference>;
   /** The stored state, as JSON would keep it. */
   stored: unknown;
@@ -49,7 +54,8 @@ export class WatchedJobHarness<Reference, Options, State extends AdapterState = 
   async poll(context: AdapterContext<Options, State, Memory>): Promise<AdapterObservation<State>> {
     const observation = await this.adapter.poll({ ...context, state: this.state }, this.job);
     this.job.latest = { ...this.job.latest, status: observation.status };
-    if (observation.adapterState !== undefined) this.stored = JSON.parse(JSON.stringify(observation.adapterState));
+    if (observation.adapterState !== undefined)
+      this.stored = JSON.parse(JSON.stringify(observation.adapterState));
     return observation;
   }
 
