@@ -4,8 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseConnections, StaticConnectionRegistry } from '../../lib/config/connection-registry.js';
+import { StaticConnectionRegistry } from '../../lib/config/connection-registry.js';
 import { SecretsManagerCredentialsProvider } from '../../lib/config/credentials-providers.js';
+import { readDeployedConnections } from '../../lib/config/deployed-connections.js';
 import { requireEnv } from '../../lib/config/environment.js';
 import { EventBridgePublisher } from '../../lib/events/eventbridge-publisher.js';
 import { ConfigurationError } from '../../lib/jobs/errors.js';
@@ -37,12 +38,9 @@ async function buildAwsServices(): Promise<WatchServices> {
   if (typeof cursorSecret !== 'string' || cursorSecret.length < 16) {
     throw new ConfigurationError('The cursor signing secret is missing or too short');
   }
-  let connectionsJson: unknown;
-  try {
-    connectionsJson = JSON.parse(process.env.JOBWATCH_CONNECTIONS ?? '[]');
-  } catch (error) {
-    throw new ConfigurationError('Environment variable JOBWATCH_CONNECTIONS is not JSON', { cause: error });
-  }
+  // Shipped in the code asset, not the environment (lib/config/deployed-connections.ts): read
+  // once per container, with the services.
+  const connections = readDeployedConnections(process.env);
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   const sfn = new SFNClient({});
   return {
@@ -53,7 +51,7 @@ async function buildAwsServices(): Promise<WatchServices> {
       }),
       cursorSecret,
     }),
-    connections: new StaticConnectionRegistry(parseConnections(connectionsJson, 'JOBWATCH_CONNECTIONS')),
+    connections: new StaticConnectionRegistry(connections),
     adapters: adapterFor,
     credentials: new SecretsManagerCredentialsProvider(secrets),
     sessions: new ConnectionSessions(),

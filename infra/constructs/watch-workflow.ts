@@ -1,4 +1,5 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,6 +16,8 @@ import {
   START_EXECUTION_TRANSIENT_ERRORS,
   WATCH_FAILED_ERROR,
 } from '../../lib/workflow/poll-contract.js';
+import { acknowledge, nagArn } from './nag.js';
+import { UnscopedActionsPolicy } from './unscoped-actions-policy.js';
 
 export interface WatchWorkflowProps {
   /** Polls the vendor once; asks for the next poll by throwing `PollIn<n>s`. */
@@ -81,6 +84,13 @@ export class WatchWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: WatchWorkflowProps) {
     super(scope, id);
+    const ownArn = (resource: string, name: string) =>
+      Stack.of(this).formatArn({
+        service: 'states',
+        resource,
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
 
     const poll = new tasks.LambdaInvoke(this, WORKFLOW_STATES.poll, {
       lambdaFunction: props.pollFunction,
@@ -143,14 +153,23 @@ export class WatchWorkflow extends Construct {
       parameters: { 'request.$': 'States.StringToJson($.next.lambdaError.errorMessage)' },
       resultPath: '$.next',
     });
-    const continueAsNew = new tasks.StepFunctionsStartExecution(this, WORKFLOW_STATES.continueAsNew, {
-      stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Self', props.stateMachineName),
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      name: sfn.JsonPath.stringAt('$.next.request.name'),
-      input: sfn.TaskInput.fromJsonPathAt('$.next.request.input'),
-      // The continuation's output is the final snapshot; it becomes this execution's output.
-      resultSelector: { 'snapshot.$': '$.Output' },
-      outputPath: '$.snapshot',
+    // Written as the ASL `startExecution.sync:2` task that StepFunctionsStartExecution would
+    // render, because that construct grants DescribeExecution/StopExecution on
+    // `execution:<name>*`, which also matches every state machine whose name starts with this
+    // one's; the grants below name this state machine's executions exactly (`<name>:*`).
+    const continueAsNew = new sfn.CustomState(this, WORKFLOW_STATES.continueAsNew, {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::states:startExecution.sync:2`,
+        Parameters: {
+          StateMachineArn: ownArn('stateMachine', props.stateMachineName),
+          'Input.$': '$.next.request.input',
+          'Name.$': '$.next.request.name',
+        },
+        // The continuation's output is the final snapshot; it becomes this execution's output.
+        ResultSelector: { 'snapshot.$': '$.Output' },
+        OutputPath: '$.snapshot',
+      },
     });
     poll.addCatch(readContinuation.next(readContinuationRequest).next(continueAsNew), {
       errors: [CONTINUE_AS_NEW_ERROR],
@@ -170,12 +189,7 @@ export class WatchWorkflow extends Construct {
 
     // The continuation by name: still running (the name was taken — the watch already continued
     // there), ended, or never started. Followed to its end instead of starting another.
-    const executionArnPrefix = Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: props.stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const executionArnPrefix = ownArn('execution', props.stateMachineName);
     const describeContinuation = new tasks.CallAwsService(this, WORKFLOW_STATES.describeContinuation, {
       service: 'sfn',
       action: 'describeExecution',
@@ -282,9 +296,95 @@ export class WatchWorkflow extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(poll),
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
       comment: 'jobwatch: polls one vendor job until it is final (Retry is the poll loop)',
     });
+    this.grantContinuation(
+      props.stateMachineName,
+      ownArn('stateMachine', props.stateMachineName),
+      `${executionArnPrefix}:*`,
+    );
+    this.configureLogsAndTracing();
+  }
+
+  /** What `startExecution.sync:2` on this state machine itself needs, and no more. */
+  private grantContinuation(name: string, stateMachineArn: string, executionsArn: string): void {
+    const machine = this.stateMachine;
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+    );
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [executionsArn],
+      }),
+    );
+    // `.sync` learns of the child's end through this Step Functions-managed rule.
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'events',
+            resource: 'rule',
+            resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule',
+          }),
+        ],
+      }),
+    );
+    acknowledge(
+      machine.role,
+      'IAM5',
+      'A watch continues in a nested execution of this same state machine, whose name is chosen at run time (.sync:2 describes and stops it; DescribeContinuation finds one by name).',
+      `Resource::${nagArn('states', `execution:${name}:*`)}`,
+    );
+  }
+
+  /**
+   * Logging at FATAL: one record per execution that fails, is stopped or times out
+   * (ExecutionFailed, ExecutionAborted, ExecutionTimedOut), with its error and cause — what an
+   * operator acts on. ERROR would also log every failed task event, and every poll is one (the
+   * poll function throws `PollIn<n>s` and Retry is the loop), so its cost would grow with polls;
+   * ALL would log every state. A job's own history is in DynamoDB, and every event of an
+   * execution stays in Step Functions' execution history (Standard workflows, 90 days).
+   *
+   * Log delivery and X-Ray take no resource, so their statements live in one acknowledged
+   * policy of their own (set on the resource here; the construct's `logs`/`tracingEnabled`
+   * would put them into the role's default policy).
+   */
+  private configureLogsAndTracing(): void {
+    const delivery = new UnscopedActionsPolicy(this, 'LogDeliveryAndTracing', {
+      description: 'jobwatch state machine: deliver its logs and traces (no resource type in IAM)',
+      actions: [
+        'logs:CreateLogDelivery',
+        'logs:GetLogDelivery',
+        'logs:UpdateLogDelivery',
+        'logs:DeleteLogDelivery',
+        'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy',
+        'logs:DescribeResourcePolicies',
+        'logs:DescribeLogGroups',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+      ],
+      reason:
+        "CloudWatch Logs delivery and X-Ray's trace actions have no resource type: Step Functions documents Resource * for them.",
+    });
+    delivery.attachToRole(this.stateMachine.role);
+    const resource = this.stateMachine.node.defaultChild as sfn.CfnStateMachine;
+    resource.loggingConfiguration = {
+      level: sfn.LogLevel.FATAL,
+      includeExecutionData: true,
+      destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: this.logGroup.logGroupArn } }],
+    };
+    resource.tracingConfiguration = { enabled: true };
+    // Step Functions checks that the role may deliver logs when the state machine is created.
+    resource.node.addDependency(delivery);
+    acknowledge(
+      this.stateMachine,
+      'SF1',
+      'FATAL-level logs: one record per failed, stopped or timed-out execution with its error and cause. ERROR would log every poll (each is a Lambda error the Retry loop catches) and ALL every state; the job history is in DynamoDB and every event in the execution history.',
+    );
   }
 }

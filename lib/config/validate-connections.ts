@@ -167,7 +167,7 @@ function checkCredentials(
     if (connection.credentials) {
       report(
         'credentials',
-        'inline credentials are not deployed: credentials belong in Secrets Manager; set credentialsSecret (or leave both out and fill the secret the stack creates)',
+        'inline credentials are not deployed: credentials belong in Secrets Manager; set credentialsSecret, or leave both out and create the secret jobwatch/<stage>/<connection>',
       );
     }
     return;

@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  copyFileSync,
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -12,13 +14,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from '../../infra/app.js';
-import type { ConnectionInput } from '../../lib/config/connections.js';
+import type { Connection, ConnectionInput } from '../../lib/config/connections.js';
+import {
+  CONNECTIONS_FILE_ENV,
+  CONNECTIONS_FILE_NAME,
+  sha256Hex,
+} from '../../lib/config/deployed-connections.js';
 import { type LocalResourceNames, type Template, TokenResolver } from './cfn-tokens.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,6 +61,8 @@ export interface LocalDeployment {
   functions: LocalFunction[];
   stateMachineName: string;
   eventBusName: string;
+  /** The connections as the functions' code assets carry them (`credentialsSecret` set on each). */
+  connections: readonly Connection[];
 }
 
 function cdkJsonContext(): Record<string, unknown> {
@@ -205,11 +214,15 @@ export function deployableConnections(connections: readonly ConnectionInput[]): 
   return connections.map(({ credentials: _credentials, ...connection }) => connection);
 }
 
-const deployments = new Map<string, Promise<Omit<LocalDeployment, 'functions'> & { settings: Settings[] }>>();
+type SynthesizedSettings = Omit<LocalDeployment, 'functions'> & { settings: Settings[]; document: string };
+const deployments = new Map<string, Promise<SynthesizedSettings>>();
 type Settings = Omit<LocalFunction, keyof FunctionCode | 'role'> & { logicalId: string };
 
 /** The cheap synth (no bundling) with these connections: each function's settings and environment. */
-function synthesizeSettings(connections: readonly ConnectionInput[], names: LocalResourceNames) {
+function synthesizeSettings(
+  connections: readonly ConnectionInput[],
+  names: LocalResourceNames,
+): SynthesizedSettings {
   const scratch = mkdtempSync(join(tmpdir(), 'jobwatch-connections-'));
   try {
     const connectionsFile = join(scratch, 'connections.json');
@@ -250,6 +263,8 @@ function synthesizeSettings(connections: readonly ConnectionInput[], names: Loca
       settings,
       stateMachineName: named('AWS::StepFunctions::StateMachine', 'StateMachineName'),
       eventBusName: named('AWS::Events::EventBus', 'Name'),
+      connections: stateless.connections.connections,
+      document: stateless.connections.document,
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -280,7 +295,59 @@ export async function loadLocalDeployment(
   const functions = resolved.settings.map((setting): LocalFunction => {
     const bundle = bundles.find((candidate) => candidate.logicalId === setting.logicalId);
     if (!bundle) throw new Error(`The bundled assembly has no code for ${setting.logicalId}`);
-    return { ...bundle, ...setting, role: roleOf(setting.logicalId) };
+    const code = setting.environment[CONNECTIONS_FILE_ENV]
+      ? withConnectionsFile(bundle, resolved.document)
+      : bundle;
+    return { ...code, ...setting, role: roleOf(setting.logicalId) };
   });
-  return { functions, stateMachineName: resolved.stateMachineName, eventBusName: resolved.eventBusName };
+  return {
+    functions,
+    stateMachineName: resolved.stateMachineName,
+    eventBusName: resolved.eventBusName,
+    connections: resolved.connections,
+  };
+}
+
+/**
+ * The code asset as this deployment would upload it: the cached bundle (built once, with no
+ * connections) plus this deployment's connections file, in a directory of its own under the
+ * assembly's cache (`deployments/<hash of the file>/<logical id>/`, the bundle's files linked,
+ * not copied). The handler then finds the file where Lambda would: in its task root.
+ */
+function withConnectionsFile(bundle: FunctionCode, document: string): FunctionCode {
+  const bundleDirectory = dirname(bundle.handlerFile);
+  const target = join(
+    dirname(bundleDirectory),
+    'deployments',
+    sha256Hex(document).slice(0, 16),
+    basename(bundleDirectory),
+  );
+  const relocated = { ...bundle, handlerFile: join(target, basename(bundle.handlerFile)) };
+  if (existsSync(join(target, CONNECTIONS_FILE_NAME))) return relocated;
+  const building = `${target}.building-${process.pid}-${randomUUID()}`;
+  mkdirSync(building, { recursive: true });
+  try {
+    for (const entry of readdirSync(bundleDirectory)) {
+      if (entry === CONNECTIONS_FILE_NAME) continue;
+      linkOrCopy(join(bundleDirectory, entry), join(building, entry));
+    }
+    writeFileSync(join(building, CONNECTIONS_FILE_NAME), document);
+    try {
+      renameSync(building, target);
+    } catch (error) {
+      // A parallel test file placed the same deployment first: its copy is as good.
+      if (!existsSync(join(target, CONNECTIONS_FILE_NAME))) throw error;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return relocated;
+}
+
+function linkOrCopy(source: string, destination: string): void {
+  try {
+    linkSync(source, destination);
+  } catch {
+    copyFileSync(source, destination);
+  }
 }

@@ -1,9 +1,9 @@
 import type { Connection } from '../../lib/config/connections.js';
 import type { Clock } from '../clock.js';
 import type { LocalCallbacks } from '../local-callbacks.js';
-import { type LocalFunction, loadLocalDeployment } from './assembly.js';
+import { type LocalDeployment, type LocalFunction, loadLocalDeployment } from './assembly.js';
 import { LocalAwsEndpoints, type LocalBus, type LocalSecret, type LocalWorkflows } from './aws-endpoints.js';
-import { LOCAL_REGION, stateMachineArn } from './cfn-tokens.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, stateMachineArn } from './cfn-tokens.js';
 import { type InvocationType, LambdaHost } from './lambda-host.js';
 
 export interface BundledFunctionsOptions {
@@ -50,26 +50,31 @@ const LOCAL_AWS_ENVIRONMENT = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
-/** The secrets the template's environments name, with the values the local config holds. */
-function secretsFor(functions: readonly LocalFunction[], options: BundledFunctionsOptions): LocalSecret[] {
+/**
+ * The secrets the deployment names — the cursor secret in the template's environments, each
+ * connection's credentials secret in its connections file — with the values the local config holds.
+ */
+function secretsFor(deployment: LocalDeployment, options: BundledFunctionsOptions): LocalSecret[] {
   const secrets = new Map<string, LocalSecret>();
-  const add = (arn: string, value: string) => {
-    const name = arn.includes(':secret:')
-      ? arn.slice(arn.indexOf(':secret:') + 8).replace(/-[A-Za-z0-9]{6}$/, '')
-      : arn;
+  // By ARN (the template's cursor secret) or by name (a connection's default secret).
+  const add = (id: string, value: string) => {
+    const name = id.includes(':secret:')
+      ? id.slice(id.indexOf(':secret:') + 8).replace(/-[A-Za-z0-9]{6}$/, '')
+      : id;
+    const arn = id.startsWith('arn:')
+      ? id
+      : `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${id}`;
     secrets.set(arn, { arn, name, value });
   };
-  const byName = new Map(options.connections.map((connection) => [connection.name, connection]));
-  for (const fn of functions) {
+  for (const fn of deployment.functions) {
     const cursor = fn.environment.CURSOR_SECRET_ARN;
     if (cursor) add(cursor, options.cursorSecret);
-    const listed = fn.environment.JOBWATCH_CONNECTIONS;
-    if (!listed) continue;
-    for (const deployed of JSON.parse(listed) as Array<{ name: string; credentialsSecret?: string }>) {
-      const credentials = byName.get(deployed.name)?.credentials;
-      if (deployed.credentialsSecret && credentials)
-        add(deployed.credentialsSecret, JSON.stringify(credentials));
-    }
+  }
+  const byName = new Map(options.connections.map((connection) => [connection.name, connection]));
+  for (const deployed of deployment.connections) {
+    const credentials = byName.get(deployed.name)?.credentials;
+    if (deployed.credentialsSecret && credentials)
+      add(deployed.credentialsSecret, JSON.stringify(credentials));
   }
   return [...secrets.values()];
 }
@@ -89,7 +94,7 @@ export async function startBundledFunctions(options: BundledFunctionsOptions): P
     stateMachineArn: stateMachineArn(deployment.stateMachineName),
     workflows: options.workflows,
     callbacks: options.callbacks,
-    secrets: secretsFor(deployment.functions, options),
+    secrets: secretsFor(deployment, options),
   });
   await endpoints.start();
   const overrides = {

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/app.js';
 import { loadWatchDefinition } from '../../infra/local-definition.js';
 import {
   API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
@@ -15,39 +14,14 @@ import {
   POLL_VENDOR_BUDGET_MS,
 } from '../../lib/config/time-budgets.js';
 import { INDEXES } from '../../lib/store/table-design.js';
+import { functionId, roleOf, statementsOfRole, synthesize } from './synthesize.js';
 
 const run = promisify(execFile);
-
-/** cdk.json's context, as the CLI passes it: tests must see the template that deploys. */
-const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'))
-  .context as Record<string, unknown>;
-
-/** Tests skip asset bundling (esbuild of every function); the CLI test below bundles for real. */
-function synthesize(extra: Record<string, unknown> = {}) {
-  const { app, stateful, stateless } = buildApp({
-    ...cdkContext,
-    'aws:cdk:bundling-stacks': [],
-    stage: 'test',
-    ...extra,
-  });
-  app.synth();
-  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
-}
-
-/** The logical id of a function resource's role. */
-function roleOf(resource: { Properties?: { Role?: unknown } } | undefined): string | undefined {
-  return (resource?.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
-}
 
 describe('the CDK app', () => {
   let templates: ReturnType<typeof synthesize>;
   beforeAll(() => {
     templates = synthesize();
-  });
-
-  it('passes cdk-nag AwsSolutions (every accepted finding acknowledged with a reason)', () => {
-    // Synthesis throws on any unacknowledged finding; this one ran with the checks on.
-    expect(() => synthesize()).not.toThrow();
   });
 
   it('keeps the table on-demand, point-in-time recoverable, retained, with TTL and the store’s indexes', () => {
@@ -193,13 +167,8 @@ describe('the CDK app', () => {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconcileId, 'Arn'] } })],
     });
-    const role = roleOf(functions[reconcileId as string]);
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy')).filter((policy) =>
-      JSON.stringify(policy.Properties.Roles).includes(`"${role}"`),
-    );
-    const statements = policies.flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
-    );
+    const role = roleOf(functions[reconcileId as string]) as string;
+    const statements = statementsOfRole(stateless, role) as Array<{ Action: unknown; Resource: unknown }>;
     const describe = statements.find((statement) => statement.Action === 'states:DescribeExecution');
     expect(JSON.stringify(describe?.Resource)).toContain(':execution:jobwatch-test-watch:*');
     expect(statements.some((statement) => statement.Action === 'states:StartExecution')).toBe(true);
@@ -211,57 +180,82 @@ describe('the CDK app', () => {
 
   it('lets every function that sees a watch end answer its waiters’ task tokens', () => {
     const { stateless } = templates;
-    const roleOfFunction = (name: string) => {
-      const [fn] = Object.values(
-        stateless.findResources('AWS::Lambda::Function', { Properties: { Description: `jobwatch ${name}` } }),
-      );
-      return roleOf(fn);
-    };
-    const policies = Object.values(stateless.findResources('AWS::IAM::Policy'));
+    const functions = stateless.findResources('AWS::Lambda::Function');
     for (const name of [
       'PollFunction',
       'RecordWatchFailureFunction',
       'ExecutionEndedFunction',
       'ApiFunction',
+      'WatchRequestedFunction',
     ]) {
-      const role = roleOfFunction(name);
-      const mine = policies.filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`));
-      expect(JSON.stringify(mine), name).toContain('states:SendTaskFailure');
+      const role = roleOf(functions[functionId(stateless, name)]) as string;
+      expect(JSON.stringify(statementsOfRole(stateless, role)), name).toContain('states:SendTaskFailure');
+    }
+    const reconcileRole = roleOf(functions[functionId(stateless, 'ReconcileFunction')]) as string;
+    expect(JSON.stringify(statementsOfRole(stateless, reconcileRole))).not.toContain('states:SendTask');
+  });
+
+  it('scopes every execution ARN to this state machine’s own executions (`<name>:*`, colon included)', () => {
+    const { stateless } = templates;
+    const policies = JSON.stringify({
+      ...stateless.findResources('AWS::IAM::Policy'),
+      ...stateless.findResources('AWS::IAM::ManagedPolicy'),
+    });
+    const executionArns = policies.match(/:execution:[^"]*/g) ?? [];
+
+    expect(executionArns.length).toBeGreaterThanOrEqual(4); // the state machine, api, watch-requested, reconcile
+    for (const arn of executionArns) expect(arn).toBe(':execution:jobwatch-test-watch:*');
+    // The nested start: exactly what `.sync:2` on itself needs.
+    const machineRole = Object.keys(stateless.findResources('AWS::IAM::Role')).find((id) =>
+      id.startsWith('WatchStateMachineRole'),
+    ) as string;
+    const statements = JSON.stringify(statementsOfRole(stateless, machineRole));
+    expect(statements).toContain('"states:StopExecution"');
+    expect(statements).toContain(':stateMachine:jobwatch-test-watch"');
+    expect(statements).toContain(':rule/StepFunctionsGetEventsForStepFunctionsExecutionRule');
+  });
+
+  it('gives every EventBridge-triggered function an on-failure destination: an encrypted, TLS-only queue', () => {
+    const { stateless } = templates;
+    const queues = stateless.findResources('AWS::SQS::Queue');
+    const queuePolicies = Object.values(stateless.findResources('AWS::SQS::QueuePolicy'));
+
+    for (const name of ['WatchRequestedFunction', 'ExecutionEndedFunction', 'ReconcileFunction']) {
+      const id = functionId(stateless, name);
+      const [config] = Object.values(
+        stateless.findResources('AWS::Lambda::EventInvokeConfig', {
+          Properties: { FunctionName: { Ref: id } },
+        }),
+      );
+      const destination = config?.Properties.DestinationConfig?.OnFailure?.Destination as
+        | { 'Fn::GetAtt': [string, string] }
+        | undefined;
+      const queueId = destination?.['Fn::GetAtt'][0] as string;
+      expect(queues[queueId], name).toBeDefined();
+      expect(queues[queueId]?.Properties.SqsManagedSseEnabled, name).toBe(true);
+      const denyInsecure = queuePolicies.some(
+        (policy) =>
+          JSON.stringify(policy.Properties.Queues).includes(`"${queueId}"`) &&
+          JSON.stringify(policy.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+      );
+      expect(denyInsecure, name).toBe(true);
+      // The rule delivers to the function with the same queue as its dead-letter queue.
+      stateless.hasResourceProperties('AWS::Events::Rule', {
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [id, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          }),
+        ],
+      });
     }
   });
 
-  it('creates a secret per connection and refuses inline credentials', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'jobwatch-infra-'));
-    try {
-      const good = join(directory, 'good.json');
-      const bad = join(directory, 'bad.json');
-      writeFileSync(
-        good,
-        JSON.stringify({
-          connections: [{ name: 'avid-prod', vendor: 'avid-ctms', baseUrl: 'https://mc.example.com/' }],
-        }),
-      );
-      writeFileSync(
-        bad,
-        JSON.stringify({
-          connections: [
-            {
-              name: 'avid-prod',
-              vendor: 'avid-ctms',
-              baseUrl: 'https://mc.example.com/',
-              credentials: { token: 'x' },
-            },
-          ],
-        }),
-      );
-
-      const { stateless } = synthesize({ connectionsFile: good });
-      stateless.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'jobwatch/test/avid-prod' });
-      expect(JSON.stringify(stateless.toJSON())).toContain('credentialsSecret');
-      expect(() => synthesize({ connectionsFile: bad })).toThrow(/credentials belong in Secrets Manager/);
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+  it('logs only the executions that fail, stop or time out (FATAL), with their error and cause', () => {
+    templates.stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ Level: 'FATAL', IncludeExecutionData: true }),
+      TracingConfiguration: { Enabled: true },
+    });
   });
 
   it('hands the local stack the synthesized definition with every token resolved', async () => {

@@ -30,7 +30,7 @@ describe('synth with a connectionsFile', () => {
     throw new Error('synth accepted the connections');
   }
 
-  it('accepts connections whose credentials are a named or a created secret', () => {
+  it('accepts connections whose credentials are a named or a default secret', () => {
     const app = build([
       { name: 'pcs', vendor: 'cinegy-pcs', baseUrl: 'http://pcs.example.com:8666/' },
       {
@@ -86,7 +86,7 @@ describe('synth with a connectionsFile', () => {
     ]);
 
     expect(lines).toEqual([
-      'connection "avid-prod": credentials: inline credentials are not deployed: credentials belong in Secrets Manager; set credentialsSecret (or leave both out and fill the secret the stack creates)',
+      'connection "avid-prod": credentials: inline credentials are not deployed: credentials belong in Secrets Manager; set credentialsSecret, or leave both out and create the secret jobwatch/<stage>/<connection>',
     ]);
   });
 

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../lib/config/deployed-connections.js';
 import { POLL_FAILED_ERROR } from '../../lib/workflow/poll-contract.js';
 import { systemClock } from '../../local/clock.js';
 import { LocalEventBus } from '../../local/event-bus.js';
@@ -49,24 +52,34 @@ describe('the bundled poll function from the synthesized assembly', () => {
       EVENT_BUS_NAME: 'jobwatch-local',
       CURSOR_SECRET_ARN: expect.stringMatching(/^arn:aws:secretsmanager:local:000000000000:secret:/),
     });
-    // The template's connections: no inline credentials, a secret ARN instead
-    const [connection] = JSON.parse(poll.environment.JOBWATCH_CONNECTIONS ?? '[]');
+    // The deployed connections: a file in the code asset, named and hashed by the environment;
+    // no inline credentials, the default secret's name instead
+    expect(poll.environment.JOBWATCH_CONNECTIONS_FILE).toBe('connections.json');
+    const text = readFileSync(join(dirname(poll.handlerFile), 'connections.json'), 'utf8');
+    expect(poll.environment.JOBWATCH_CONNECTIONS_SHA256).toBe(sha256Hex(text));
+    const [connection] = JSON.parse(text).connections;
     expect(connection).not.toHaveProperty('credentials');
-    expect(connection.credentialsSecret).toMatch(
-      /^arn:aws:secretsmanager:local:000000000000:secret:jobwatch\/local\/avid-/,
-    );
+    expect(connection.credentialsSecret).toBe('jobwatch/local/avid');
   });
 
   it('reports a ConfigurationError by its own name for a connection with invalid options', async () => {
-    // Prepare: the deployed environment, with a connection whose options are not an object
+    // Prepare: the deployed environment, naming a connections file whose one connection has
+    // options that are not an object
     const connections = [
       { name: 'broken', vendor: 'avid-ctms', baseUrl: 'http://127.0.0.1:9', options: 'oops' },
     ];
+    const text = JSON.stringify({ connections });
+    const file = join(mkdtempSync(join(tmpdir(), 'jobwatch-broken-')), 'connections.json');
+    writeFileSync(file, text);
     host = new LambdaHost({
       fn: {
         ...poll,
         name: poll.logicalId,
-        environment: { ...poll.environment, JOBWATCH_CONNECTIONS: JSON.stringify(connections) },
+        environment: {
+          ...poll.environment,
+          JOBWATCH_CONNECTIONS_FILE: file,
+          JOBWATCH_CONNECTIONS_SHA256: sha256Hex(text),
+        },
       },
       overrides: {
         ...endpoints.endpointEnvironment(),
@@ -90,7 +103,7 @@ describe('the bundled poll function from the synthesized assembly', () => {
     // name; a minifier-chosen class name (`new.target.name`) would show there instead.
     await expect(host.invoke(event, 'stepFunctions')).rejects.toMatchObject({
       errorType: POLL_FAILED_ERROR,
-      errorMessage: expect.stringMatching(/^ConfigurationError: JOBWATCH_CONNECTIONS: /),
+      errorMessage: expect.stringMatching(/^ConfigurationError: \/.*connections\.json: /),
     });
   });
 });
