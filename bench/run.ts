@@ -4,6 +4,7 @@
  *
  *   npm run bench -- [--jobs 200] [--max-hours 2] [--speed 25] [--seed 7]
  *   npm run bench -- --parse    (2 MB adversarial vs benign bodies per adapter: bench/parse.ts)
+ *   npm run bench -- --bundles  (code size and cold import per function: bench/bundles.ts)
  *
  * The speed is what two cores sustain with ~400 watches at once; faster, the event loop lags and
  * every design's detection delay is inflated (the run prints the lag).
@@ -398,7 +399,9 @@ function printTable(header: string[], rows: string[][]): void {
 // `--parse` runs the parse benchmark instead of the fleet (bench/parse.ts).
 (process.argv.includes('--parse')
   ? import('./parse.js').then(({ runParseBenchmark }) => runParseBenchmark())
-  : main()
+  : process.argv.includes('--bundles')
+    ? import('./bundles.js').then(({ runBundleBenchmark }) => runBundleBenchmark())
+    : main()
 ).then(
   () => process.exit(0),
   (error: unknown) => {
