@@ -2,14 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { buildOpenApiDocument } from '../lib/api/openapi.js';
+import { DASHBOARD_ROUTES } from '../lib/api/dashboard-routes.js';
+import { openApiResult } from '../lib/api/openapi.js';
 import { HttpProblemError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemFor } from '../lib/api/problem.js';
 import { API_ROUTES } from '../lib/api/route-table.js';
-import { json } from '../lib/api/routes.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsWatchServices, logger } from './shared/aws-services.js';
-
-const OPENAPI_DOCUMENT = buildOpenApiDocument(API_ROUTES, '1');
 
 /**
  * The HTTP API: API Gateway (REST, proxy) in AWS, the local server locally. Domain code throws;
@@ -23,7 +21,12 @@ export function createApiHandler(services: () => Promise<WatchServices>) {
         path: route.path,
         handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
       })),
-      { method: 'GET' as Method, path: '/openapi.json', handler: async () => json(200, OPENAPI_DOCUMENT) },
+      {
+        method: 'GET' as Method,
+        path: '/openapi.json',
+        handler: async (event: APIGatewayProxyEvent) => openApiResult(event),
+      },
+      ...DASHBOARD_ROUTES,
     ],
     notFoundResponse: ({ method, path }) => {
       throw routeNotServed(method, path);
@@ -52,6 +55,7 @@ export function createApiHandler(services: () => Promise<WatchServices>) {
 const SERVED = [
   ...API_ROUTES.map((route) => ({ method: route.method as string, path: route.path })),
   { method: 'GET', path: '/openapi.json' },
+  ...DASHBOARD_ROUTES,
 ].map(({ method, path }) => ({
   method,
   // `{id}` is one segment, as the router reads it; an optional trailing slash, as it allows.

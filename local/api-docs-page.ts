@@ -38,6 +38,7 @@ const DOCS_PAGE = `<!doctype html>
 <head>
   <meta charset="utf-8">
   <title>jobwatch API</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/docs/swagger-ui.css">
 </head>
 <body>

@@ -2,6 +2,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { dashboardFileFor, dashboardResult } from '../lib/api/dashboard.js';
+import { readDashboardFile } from '../lib/api/dashboard-files.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../lib/api/problem.js';
 import { MAX_BODY_BYTES } from '../lib/api/routes.js';
 import { apiDocsAnswer } from './api-docs-page.js';
@@ -91,16 +93,20 @@ export class LocalApiServer {
       request.resume();
       return url;
     }
-    // The docs page holds no data, so it needs no token (the document it loads does, when one is set).
+    // The docs page and the dashboard hold no data, so they need no token (what they load does,
+    // when one is set). The dashboard's files are read from the repository on each request.
     const docs = request.method === 'GET' ? await docsResult(url.pathname) : undefined;
     if (docs) return docs;
+    const dashboardFile = request.method === 'GET' ? dashboardFileFor(url.pathname) : undefined;
+    if (dashboardFile) return dashboardResult(dashboardFile, await readDashboardFile(dashboardFile));
     if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
       return problem(401, PROBLEM_TYPES.unauthorized, 'Unauthorized', 'Send Authorization: Bearer <token>');
     }
     const read = await readBody(request, MAX_BODY_BYTES, DRAIN_LIMIT_BYTES);
     if (read.kind === 'too-large') return tooLarge(read.drained);
     const requestId = randomUUID();
-    return this.options.handler(proxyEvent(request, url, read.body, requestId), {
+    const event = proxyEvent(request, url, read.body, requestId, Boolean(this.options.token));
+    return this.options.handler(event, {
       functionName: 'api',
       awsRequestId: requestId,
       getRemainingTimeInMillis: () => 29_000,
@@ -149,6 +155,7 @@ function proxyEvent(
   url: URL,
   body: Buffer,
   requestId: string,
+  tokenChecked: boolean,
 ): APIGatewayProxyEvent {
   const rawHeaders: Array<[string, string]> = [];
   for (let index = 0; index < request.rawHeaders.length; index += 2) {
@@ -172,7 +179,8 @@ function proxyEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: null,
+      // As API Gateway's token authorizer does: a request let through by a token says so.
+      authorizer: tokenChecked ? { principalId: 'local-token' } : null,
       protocol: 'HTTP/1.1',
       httpMethod: method,
       identity: localIdentity(

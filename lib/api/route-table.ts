@@ -9,11 +9,21 @@ export type RouteHandler = (
   event: APIGatewayProxyEvent,
 ) => Promise<APIGatewayProxyResult>;
 
+/** The groups of routes in the docs, in the order they are listed. */
+export const API_TAGS = {
+  watches: 'Start, cancel and rewatch the watch of a vendor job',
+  jobs: 'Read jobs: the list, one snapshot, its history',
+  operations: 'Connections and liveness',
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
 export interface ApiRoute {
   method: 'GET' | 'POST';
   /** API Gateway style: `{id}` for a path parameter. */
   path: string;
   operationId: string;
+  /** The group the docs list it under (see API_TAGS). */
+  tag: ApiTag;
   summary: string;
   handler: RouteHandler;
   body?: z.ZodType;
@@ -38,6 +48,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/jobs',
     operationId: 'startWatch',
+    tag: 'watches',
     summary: 'Start watching a vendor job (idempotent)',
     handler: routes.startJob,
     body: WatchRequestSchema,
@@ -66,6 +77,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/jobs',
     operationId: 'listJobs',
+    tag: 'jobs',
     summary: 'List jobs, newest change first',
     handler: routes.listJobs,
     query: routes.ListQuerySchema,
@@ -75,6 +87,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/jobs/{id}',
     operationId: 'getJob',
+    tag: 'jobs',
     summary: 'The latest snapshot of a job (ETag, Retry-After)',
     handler: routes.getJob,
     responses: { 200: { description: 'The job', schema: 'Job' }, 304: { description: 'Not modified' } },
@@ -83,6 +96,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/jobs/{id}/history',
     operationId: 'jobHistory',
+    tag: 'jobs',
     summary: 'Snapshots of a job, oldest first',
     handler: routes.jobHistory,
     query: routes.PageQuerySchema,
@@ -92,6 +106,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/jobs/{id}/cancel',
     operationId: 'cancelJob',
+    tag: 'watches',
     summary: 'Cancel a job at the vendor where possible, and stop watching it',
     handler: routes.cancelJob,
     body: routes.CancelBodySchema,
@@ -101,6 +116,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'POST',
     path: '/jobs/{id}/rewatch',
     operationId: 'rewatchJob',
+    tag: 'watches',
     summary: 'Watch a job again whose watch stopped while the job is not final (409 once final)',
     handler: routes.rewatchJob,
     body: routes.RewatchBodySchema,
@@ -113,6 +129,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/connections',
     operationId: 'listConnections',
+    tag: 'operations',
     summary: 'Configured connections (names and vendors only)',
     handler: routes.listConnections,
     responses: { 200: { description: 'Connections', schema: 'Connections' } },
@@ -121,6 +138,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET',
     path: '/health',
     operationId: 'health',
+    tag: 'operations',
     summary: 'Liveness',
     handler: routes.health,
     responses: { 200: { description: 'Alive', schema: 'Health' } },

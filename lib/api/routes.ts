@@ -67,7 +67,7 @@ export const getJob: Route = async (services, event) => {
   const job = await services.store.getJob(jobIdOf(event));
   if (!job) throw new JobNotFoundError(jobIdOf(event));
   const etag = `"${job.jobId}.v${job.version}"`;
-  const headers: Record<string, string> = { etag, 'cache-control': 'no-cache' };
+  const headers: Record<string, string> = { etag, 'cache-control': 'no-cache', ...serverTime(services) };
   if (!isFinal(job.status)) {
     const retryAfter = nextPollEstimate(services, job);
     if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
@@ -111,8 +111,21 @@ export const listJobs: Route = async (services, event) => {
       cursor: query.cursor,
     }),
   );
-  return json(200, { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) });
+  return json(
+    200,
+    { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) },
+    serverTime(services),
+  );
 };
+
+/**
+ * `X-Server-Time`: the clock the timestamps were written by. The dashboard measures "3m ago"
+ * and ETAs against it rather than against the viewer's own clock, which may be off (and locally
+ * the stack's clock may run compressed).
+ */
+function serverTime(services: WatchServices): Record<string, string> {
+  return { 'x-server-time': services.now().toISOString() };
+}
 
 export const jobHistory: Route = async (services, event) => {
   const jobId = jobIdOf(event);
@@ -122,7 +135,11 @@ export const jobHistory: Route = async (services, event) => {
     jobId,
     definedFields({ limit: query.limit, cursor: query.cursor }),
   );
-  return json(200, { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) });
+  return json(
+    200,
+    { items: page.items.map(toPublicJob), ...(page.next ? { next: page.next } : {}) },
+    serverTime(services),
+  );
 };
 
 export const cancelJob: Route = async (services, event) => {
