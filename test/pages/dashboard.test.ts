@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicJob } from '../../lib/jobs/job.js';
 import type { AvidCtmsSimulator } from '../../local/simulators/avid-ctms/index.js';
+import { startLocalStack } from '../../local/stack.js';
 import { type DemoStack, launchChromium, startDemoStack } from './demo-stack.js';
 
 /** `DASHBOARD_SCREENSHOTS=1` writes the README's screenshots while the tests run. */
@@ -210,6 +211,36 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(8);
     expect(await page.locator('button.authorize, .auth-wrapper button').count()).toBe(0);
     expect(await page.locator('.authorization__btn').count()).toBe(0);
+  }, 30_000);
+
+  it('asks for a bearer token when the API wants one, and then uses it', async () => {
+    const token = 'a-long-local-token-0123456789';
+    const secured = await startLocalStack({
+      config: { connections: [], api: { port: 0, token } },
+      logLevel: 'SILENT',
+    });
+    const tokenPage = await browser.newPage();
+    const sent: string[] = [];
+    tokenPage.on('request', (request) => {
+      if (request.url().includes('/connections')) sent.push(request.headers().authorization ?? '');
+    });
+    try {
+      await tokenPage.goto(`${secured.apiUrl}/`);
+      await tokenPage.locator('#auth').waitFor({ state: 'visible', timeout: 10_000 });
+
+      await tokenPage.fill('#auth-token', token);
+      await tokenPage.click('#auth-form button[type="submit"]');
+
+      await tokenPage.locator('#auth').waitFor({ state: 'hidden', timeout: 10_000 });
+      await expect
+        .poll(() => tokenPage.locator('#jobs-caption').textContent(), { timeout: 10_000 })
+        .toBe('0 jobs');
+      expect(sent.at(-1)).toBe(`Bearer ${token}`);
+      expect(await tokenPage.locator('#auth-token').inputValue()).toBe('');
+    } finally {
+      await tokenPage.close();
+      await secured.close();
+    }
   }, 30_000);
 
   it('ran without a script error, a failed load or a CSP violation', () => {
