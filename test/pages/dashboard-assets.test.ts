@@ -16,24 +16,29 @@ const pathOf = (file: DashboardFile) => (file === 'index.html' ? '/' : `/ui/${fi
 
 /** The API function as deployed; the dashboard's routes never reach the services. */
 const deployed = createApiHandler(() => Promise.reject(new Error('no services in this test')));
+/** The REST API proxy event API Gateway sends the function for a request on stage v1. */
+const proxyEvent = (method: string, path: string) =>
+  ({
+    httpMethod: method,
+    path,
+    resource: '/{proxy+}',
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { path: `/v1${path}`, stage: 'v1', identity: {}, authorizer: null },
+  }) as unknown as APIGatewayProxyEvent;
+const context = {
+  functionName: 'api',
+  awsRequestId: 'test',
+  getRemainingTimeInMillis: () => 29_000,
+} as Context;
 const invoke = (method: string, path: string) =>
-  deployed(
-    {
-      httpMethod: method,
-      path,
-      resource: '/{proxy+}',
-      headers: {},
-      multiValueHeaders: {},
-      queryStringParameters: null,
-      multiValueQueryStringParameters: null,
-      pathParameters: { proxy: path.slice(1) },
-      stageVariables: null,
-      body: null,
-      isBase64Encoded: false,
-      requestContext: { path: `/v1${path}`, stage: 'v1' },
-    } as unknown as APIGatewayProxyEvent,
-    { functionName: 'api', awsRequestId: 'test', getRemainingTimeInMillis: () => 29_000 } as Context,
-  ) as Promise<APIGatewayProxyResult>;
+  deployed(proxyEvent(method, path), context) as Promise<APIGatewayProxyResult>;
 
 /** Paths that try to reach something other than the listed files. */
 const OUTSIDE = [
@@ -150,4 +155,29 @@ describe('the dashboard files', () => {
       );
     }
   });
+});
+
+describe('the dashboard in the deployed artifact', () => {
+  it('is served by the synthesized, bundled API function from its embedded copies', async () => {
+    // The bundle as `cdk synth` builds it, run in a Lambda-like worker: no file of the
+    // repository or node_modules is there to read, so what it serves came inside it.
+    const { startAvidStack } = await import('../support/avid-stack.js');
+    const env = await startAvidStack({ functions: 'bundled' });
+    try {
+      const handler = env.stack.bundled?.handler('api', 'sync');
+      if (!handler) throw new Error('The stack runs no bundled api function');
+      for (const file of ['index.html', 'app.js', 'uPlot.iife.min.js'] as const) {
+        const answer = (await (handler as unknown as (event: unknown, context: unknown) => Promise<unknown>)(
+          proxyEvent('GET', pathOf(file)),
+          context,
+        )) as APIGatewayProxyResult;
+
+        expect(answer.statusCode, file).toBe(200);
+        expect(answer.headers?.['content-security-policy'], file).toBe(DASHBOARD_CSP);
+        expect(answer.body, file).toBe(await readDashboardFile(file));
+      }
+    } finally {
+      await env.close();
+    }
+  }, 180_000);
 });
