@@ -185,18 +185,15 @@ describe('the dashboard in a browser', () => {
     expect((await demo.api<PublicJob>(`/jobs/${longJob.jobId}`)).status).toBe('CANCELLED');
   }, 30_000);
 
-  it('fits an 80-column-wide window without sideways scrolling', async () => {
+  it('fits the list and a job page in an 80-column-wide window without sideways scrolling', async () => {
     await page.setViewportSize({ width: 640, height: 900 });
     await page.goto(`${demo.stack.apiUrl}/#/`);
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(demo.jobs.length + 2);
 
-    expect(
-      await page.evaluate(
-        () =>
-          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-            .documentElement.scrollWidth,
-      ),
-    ).toBeLessThanOrEqual(640);
+    expect(await scrollWidth()).toBeLessThanOrEqual(640);
+    await page.goto(`${demo.stack.apiUrl}/#/jobs/${demo.jobs[0]?.jobId}`);
+    await page.locator('#job-chart canvas').waitFor({ timeout: 10_000 });
+    expect(await scrollWidth()).toBeLessThanOrEqual(640);
     await page.setViewportSize({ width: 1280, height: 800 });
   }, 30_000);
 
@@ -246,6 +243,14 @@ describe('the dashboard in a browser', () => {
   it('ran without a script error, a failed load or a CSP violation', () => {
     expect(problems).toEqual([]);
   });
+
+  function scrollWidth(): Promise<number> {
+    return page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+          .documentElement.scrollWidth,
+    );
+  }
 
   async function screenshot(name: string) {
     mkdirSync(docsDirectory, { recursive: true });
