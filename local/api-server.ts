@@ -6,7 +6,7 @@ import { dashboardFileFor, dashboardResult } from '../lib/api/dashboard.js';
 import { readDashboardFile } from '../lib/api/dashboard-files.js';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../lib/api/problem.js';
 import { MAX_BODY_BYTES } from '../lib/api/routes.js';
-import { apiDocsAnswer } from './api-docs-page.js';
+import { apiDocsAnswer, DOCS_CSP } from './api-docs-page.js';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -132,7 +132,12 @@ async function docsResult(pathname: string): Promise<APIGatewayProxyResult | und
   const binary = Buffer.isBuffer(docs.body);
   return {
     statusCode: docs.status,
-    headers: { 'content-type': docs.contentType, 'cache-control': 'no-cache' },
+    headers: {
+      'content-type': docs.contentType,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': DOCS_CSP,
+    },
     body: binary ? (docs.body as Buffer).toString('base64') : (docs.body as string),
     isBase64Encoded: binary,
   };

@@ -263,8 +263,14 @@ describe('the HTTP API', () => {
     const bundle = await fetch(`${env.stack.apiUrl}/docs/swagger-ui-bundle.js`);
     const outsideAssets = await fetch(`${env.stack.apiUrl}/docs/..%2Fpackage.json`);
 
+    const init = await (await fetch(`${env.stack.apiUrl}/docs/init.js`)).text();
+
     expect(page.headers.get('content-type')).toContain('text/html');
-    expect(html).toContain("url: '/openapi.json'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(html).toContain('<script src="/docs/init.js"></script>');
+    expect(html).not.toMatch(/<script>/);
+    expect(init).toContain("url: '/openapi.json'");
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('content-type')).toContain('javascript');
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
