@@ -8,7 +8,7 @@ import {
   onExecutionEnded,
 } from '../lib/watch/execution-ended.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
-import { awsWatchServices, logger } from './shared/aws-services.js';
+import { awsServicesWithoutAdapters, logger } from './shared/aws-services.js';
 
 /** Target of the rule on this state machine's executions ending ABORTED, TIMED_OUT or FAILED. */
 export function createExecutionEndedHandler(services: () => Promise<WatchServices>) {
@@ -18,4 +18,4 @@ export function createExecutionEndedHandler(services: () => Promise<WatchService
     .handler(async (change) => onExecutionEnded(await services(), change));
 }
 
-export const handler = createExecutionEndedHandler(awsWatchServices);
+export const handler = createExecutionEndedHandler(awsServicesWithoutAdapters);

@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createJwtVerifier } from '../lib/auth/jwt-verifier.js';
 import { requireEnv } from '../lib/config/environment.js';
-import { logger } from './shared/aws-services.js';
+import { logger } from './shared/logger.js';
 
 let verify: ((token: string) => Promise<{ sub?: string }>) | undefined;
 

@@ -5,13 +5,13 @@ import { pollJob } from '../lib/watch/poll-job.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type PollEvent, PollEventSchema, type PollResult } from '../lib/workflow/poll-contract.js';
 import { asWorkflowError } from '../lib/workflow/workflow-errors.js';
-import { awsWatchServices, logger } from './shared/aws-services.js';
+import { type AdapterNeeds, awsWatchServices, logger } from './shared/aws-services.js';
 
 /**
  * The state machine's poll task. Returns the final snapshot when the job succeeded; otherwise
  * throws an error whose name tells the state machine what comes next (see poll-contract.ts).
  */
-export function createPollHandler(services: () => Promise<WatchServices>) {
+export function createPollHandler(services: (needs?: AdapterNeeds) => Promise<WatchServices>) {
   return middy<PollEvent, PollResult>()
     .use(injectLambdaContext(logger))
     .use(parser({ schema: PollEventSchema }))
@@ -19,7 +19,7 @@ export function createPollHandler(services: () => Promise<WatchServices>) {
       // Building the services reads Secrets Manager: a blip there is trouble to retry like any
       // other, so it must leave as a workflow error too, not as whatever the SDK threw.
       try {
-        return await pollJob(await services(), event);
+        return await pollJob(await services({ connection: event.input.connection }), event);
       } catch (error) {
         const signal = asWorkflowError(error);
         if (signal !== error) {

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
-import { awsWatchServices, logger } from './shared/aws-services.js';
+import { awsServicesWithoutAdapters, logger } from './shared/aws-services.js';
 
 /**
  * Target of the reconciler schedule (every 5 minutes): restarts jobs that say WATCHING without a
@@ -20,4 +20,4 @@ export function createReconcileHandler(services: () => Promise<WatchServices>) {
     });
 }
 
-export const handler = createReconcileHandler(awsWatchServices);
+export const handler = createReconcileHandler(awsServicesWithoutAdapters);

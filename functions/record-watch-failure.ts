@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { recordWatchFailure } from '../lib/watch/record-watch-failure.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type WatchFailureEvent, WatchFailureEventSchema } from '../lib/workflow/poll-contract.js';
-import { awsWatchServices, logger } from './shared/aws-services.js';
+import { awsServicesWithoutAdapters, logger } from './shared/aws-services.js';
 
 /** The Catch of the poll task: writes down why the watch broke before the execution fails. */
 export function createRecordWatchFailureHandler(services: () => Promise<WatchServices>) {
@@ -17,4 +17,4 @@ export function createRecordWatchFailureHandler(services: () => Promise<WatchSer
     });
 }
 
-export const handler = createRecordWatchFailureHandler(awsWatchServices);
+export const handler = createRecordWatchFailureHandler(awsServicesWithoutAdapters);

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -10,29 +9,91 @@ import { readDeployedConnections } from '../../lib/config/deployed-connections.j
 import { requireEnv } from '../../lib/config/environment.js';
 import { EventBridgePublisher } from '../../lib/events/eventbridge-publisher.js';
 import { ConfigurationError } from '../../lib/jobs/errors.js';
+import type { Job, VendorName } from '../../lib/jobs/job.js';
 import { DynamoJobStore } from '../../lib/store/dynamo-job-store.js';
-import { adapterFor } from '../../lib/vendors/registry.js';
+import { AdapterLoader } from '../../lib/vendors/adapter-loader.js';
+import type { AnyVendorAdapter } from '../../lib/vendors/vendor-adapter.js';
 import { ConnectionSessions } from '../../lib/watch/connection-sessions.js';
 import type { WatchServices } from '../../lib/watch/watch-services.js';
 import { SfnCallbackNotifier, SfnWorkflowStarter } from '../../lib/workflow/sfn-ports.js';
+import { logger } from './logger.js';
 
-export const logger = new Logger({ serviceName: 'jobwatch' });
+export { logger };
+
+/**
+ * What one call needs of the vendor adapters: the adapter of the connection it names, if any,
+ * and of every job it reads (loaded as the store returns the job, so no read is added).
+ */
+export interface AdapterNeeds {
+  connection?: string | undefined;
+}
 
 let services: Promise<WatchServices> | undefined;
+let adapters: AdapterLoader | undefined;
+
+/**
+ * The deployed wiring with vendor adapters, each loaded on demand (a chunk of its own in the
+ * bundle): see {@link AdapterNeeds}; a caller that cannot say what it needs gets the adapters of
+ * every configured connection. An unknown connection loads nothing: the use case refuses it.
+ */
+export async function awsWatchServices(needs?: AdapterNeeds): Promise<WatchServices> {
+  adapters ??= new AdapterLoader();
+  const loader = adapters;
+  const loadFor = (built: WatchServices, connection: string | undefined) =>
+    Promise.all(vendorsOf(built, connection).map((vendor) => loader.load(vendor)));
+  const built = await sharedServices({
+    lookup: loader.lookup,
+    jobRead: (readBy, job) => loadFor(readBy, job.connection),
+  });
+  if (needs) await loadFor(built, needs.connection);
+  else await Promise.all(configuredVendors(built).map((vendor) => loader.load(vendor)));
+  return built;
+}
+
+/**
+ * The deployed wiring for functions that never call a vendor (the reconciler, the execution and
+ * failure recorders): no adapter, and none in their bundles.
+ */
+export function awsServicesWithoutAdapters(): Promise<WatchServices> {
+  return sharedServices({ lookup: noAdapters });
+}
+
+function noAdapters(vendor: string): AnyVendorAdapter {
+  throw new ConfigurationError(`This function calls no vendor adapter, yet ${vendor}'s was asked for`);
+}
+
+function configuredVendors(built: WatchServices): VendorName[] {
+  return [...new Set(built.connections.list().map((connection) => connection.vendor))];
+}
+
+function vendorsOf(built: WatchServices, connection: string | undefined): VendorName[] {
+  if (connection === undefined) return [];
+  try {
+    return [built.connections.get(connection).vendor];
+  } catch {
+    return [];
+  }
+}
+
+interface AdapterWiring {
+  lookup: WatchServices['adapters'];
+  /** Runs before the store hands out a job it read. */
+  jobRead?: (services: WatchServices, job: Job) => Promise<unknown>;
+}
 
 /**
  * The deployed wiring, built once per Lambda container on first use (not at import, so the
  * local stack can import the same handler modules without AWS environment variables).
  */
-export function awsWatchServices(): Promise<WatchServices> {
-  services ??= buildAwsServices().catch((error: unknown) => {
+function sharedServices(wiring: AdapterWiring): Promise<WatchServices> {
+  services ??= buildAwsServices(wiring).catch((error: unknown) => {
     services = undefined;
     throw error;
   });
   return services;
 }
 
-async function buildAwsServices(): Promise<WatchServices> {
+async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
   const secrets = new SecretsProvider();
   const cursorSecret = await secrets.get(requireEnv('CURSOR_SECRET_ARN'), { maxAge: 3600 });
   if (typeof cursorSecret !== 'string' || cursorSecret.length < 16) {
@@ -43,7 +104,7 @@ async function buildAwsServices(): Promise<WatchServices> {
   const connections = readDeployedConnections(process.env);
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
   const sfn = new SFNClient({});
-  return {
+  const built: WatchServices = {
     store: new DynamoJobStore({
       tableName: requireEnv('TABLE_NAME'),
       client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -52,7 +113,7 @@ async function buildAwsServices(): Promise<WatchServices> {
       cursorSecret,
     }),
     connections: new StaticConnectionRegistry(connections),
-    adapters: adapterFor,
+    adapters: wiring.lookup,
     credentials: new SecretsManagerCredentialsProvider(secrets),
     sessions: new ConnectionSessions(),
     events: new EventBridgePublisher(requireEnv('EVENT_BUS_NAME'), new EventBridgeClient({})),
@@ -69,4 +130,14 @@ async function buildAwsServices(): Promise<WatchServices> {
     logger,
     now: () => new Date(),
   };
+  const { jobRead } = wiring;
+  if (jobRead) {
+    const getJob = built.store.getJob.bind(built.store);
+    built.store.getJob = async (jobId) => {
+      const job = await getJob(jobId);
+      if (job) await jobRead(built, job);
+      return job;
+    };
+  }
+  return built;
 }

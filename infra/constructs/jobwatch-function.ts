@@ -1,16 +1,22 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CONNECTIONS_FILE_NAME } from '../../lib/config/deployed-connections.js';
 import { INDEXES } from '../../lib/store/table-design.js';
+import { BUNDLER_FILE } from './bundle-function.js';
 import type { ConnectionsAsset } from './connections-asset.js';
 import { acknowledge } from './nag.js';
 
 export interface JobwatchFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'tracing'> {
+  extends Omit<lambda.FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture' | 'tracing'> {
   /** Path of the handler module, relative to the repository root (e.g. `functions/poll.ts`). */
   entry: string;
   logRetention?: logs.RetentionDays;
@@ -22,13 +28,14 @@ export interface JobwatchFunctionProps
 
 /**
  * A jobwatch Lambda with the defaults fixed once: Node 24 on arm64, bundled by the local esbuild
- * as ESM with the AWS SDK clients inside (pins their version; AWS's advice for cold starts),
- * source maps, active tracing, its own log group with retention, and — when given — the
- * deployed connections file beside the handler.
+ * as ESM with the AWS SDK clients inside (pins their version; AWS's advice for cold starts) and
+ * split into chunks, so a vendor's adapter is read only by the call that needs it
+ * (bundle-function.ts), source maps in the asset, active tracing, its own log group with
+ * retention, and — when given — the deployed connections file beside the handler.
  */
-export class JobwatchFunction extends NodejsFunction {
+export class JobwatchFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: JobwatchFunctionProps) {
-    const { logRetention, environment, tracingPolicy, connections, ...rest } = props;
+    const { logRetention, environment, tracingPolicy, connections, entry, ...rest } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
@@ -42,24 +49,13 @@ export class JobwatchFunction extends NodejsFunction {
       // still call the version it names, so old versions stay.
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       ...rest,
+      handler: 'index.handler',
+      code: functionCode(resolve(entry), connections),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'jobwatch',
         ...connections?.environment,
         ...environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        // Some CommonJS dependencies still call require(); ESM bundles need it defined.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        ...(connections ? { commandHooks: connections.commandHooks } : {}),
-        ...rest.bundling,
       },
     });
     // Active tracing set on the resource itself: `tracing: ACTIVE` would also put X-Ray's
@@ -95,3 +91,35 @@ export class JobwatchFunction extends NodejsFunction {
     );
   }
 }
+
+/**
+ * The asset: bundle-function.ts run on the entry into CDK's output directory, then the
+ * connections file beside the handler. Hashed by its output, like NodejsFunction's.
+ */
+function functionCode(entry: string, connections: ConnectionsAsset | undefined): lambda.Code {
+  const local: ILocalBundling & Record<string, unknown> = {
+    // Part of CDK's bundling cache key: another entry or connection list is another asset.
+    entry,
+    connectionsSha256: connections?.sha256 ?? '',
+    tryBundle(outputDir: string): boolean {
+      execFileSync(
+        process.execPath,
+        ['--import', TSX_LOADER, BUNDLER_FILE, JSON.stringify({ entry, outdir: outputDir })],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      );
+      if (connections) writeFileSync(join(outputDir, CONNECTIONS_FILE_NAME), connections.document);
+      return true;
+    },
+  };
+  return lambda.Code.fromAsset(dirname(entry), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      local,
+      // Never used: tryBundle bundles locally or throws.
+      image: DockerImage.fromRegistry('local-bundling-only'),
+    },
+  });
+}
+
+/** tsx, for the child that runs the TypeScript bundler script. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
