@@ -56,16 +56,25 @@ export function setUpJobView(onChanged) {
   });
 }
 
+/** The history read for the job shown, kept while its version stays the same. */
+let snapshots = [];
+
 export async function refreshJob(jobId) {
-  const [job, history] = await Promise.all([jobs.get(jobId), jobs.history(jobId, MAX_HISTORY)]);
+  const job = await jobs.get(jobId);
   if (shownJobId !== jobId) {
     byId('job-action-result').textContent = '';
     shownJobId = jobId;
+    snapshots = [];
   }
   current = job;
-  const snapshots = history.items.some((item) => item.version === job.version)
-    ? history.items
-    : [...history.items, job];
+  // The history only grows with a new version: while the version stands, one small request a
+  // refresh is enough (a long job's history can be many pages).
+  if (snapshots.at(-1)?.version !== job.version) {
+    const history = await jobs.history(jobId, MAX_HISTORY);
+    snapshots = history.items.some((item) => item.version === job.version)
+      ? history.items
+      : [...history.items, job];
+  }
   drawHead(job);
   drawFacts(job, snapshots);
   drawTimeline(snapshots);
