@@ -7,19 +7,21 @@ import { openApiResult } from '../lib/api/openapi.js';
 import { HttpProblemError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problemFor } from '../lib/api/problem.js';
 import { API_ROUTES } from '../lib/api/route-table.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
-import { awsWatchServices, logger } from './shared/aws-services.js';
+import { adapterNeedsOf } from './shared/api-adapter-needs.js';
+import { type AdapterNeeds, awsWatchServices, logger } from './shared/aws-services.js';
 
 /**
  * The HTTP API: API Gateway (REST, proxy) in AWS, the local server locally. Domain code throws;
  * this edge turns errors into RFC 9457 problem documents and logs what the client is not shown.
  */
-export function createApiHandler(services: () => Promise<WatchServices>) {
+export function createApiHandler(services: (needs?: AdapterNeeds) => Promise<WatchServices>) {
   const router = httpRouterHandler<APIGatewayProxyEvent, APIGatewayProxyResult>({
     routes: [
       ...API_ROUTES.map((route) => ({
         method: route.method as Method,
         path: route.path,
-        handler: async (event: APIGatewayProxyEvent) => route.handler(await services(), event),
+        handler: async (event: APIGatewayProxyEvent) =>
+          route.handler(await services(adapterNeedsOf(route.operationId, event)), event),
       })),
       {
         method: 'GET' as Method,
@@ -37,7 +39,7 @@ export function createApiHandler(services: () => Promise<WatchServices>) {
     .use({
       onError: async (request) => {
         const problem = problemFor(request.error);
-        const log = (await services().catch(() => undefined))?.logger ?? logger;
+        const log = (await services({}).catch(() => undefined))?.logger ?? logger;
         if (problem.status >= 500) log.error('API request failed', { error: request.error as Error });
         else log.info('API request refused', { status: problem.status, type: problem.type });
         const allow = request.error instanceof HttpProblemError ? request.error.allow : undefined;

@@ -28,4 +28,40 @@ describe('the local stack running the bundled functions', () => {
       await env.close();
     }
   });
+
+  it('cancels through the bundled API, whose read of the job loads the adapter it needs', async () => {
+    // Prepare: a long job whose watch the watch-requested function starts, so the cancel is the
+    // API's first request and no earlier one named the connection
+    const env = await startAvidStack({ functions: 'bundled' });
+    try {
+      const reference = env.simulator.createCommand({ steps: runToSuccess(3_600_000) });
+      const started = (await env.stack.bundled?.handler('watchRequested', 'event')(
+        {
+          version: '0',
+          id: 'e1',
+          'detail-type': 'Watch Job Requested',
+          source: 'test',
+          account: '000000000000',
+          time: new Date().toISOString(),
+          region: 'local',
+          resources: [],
+          detail: { connection: 'avid', job: reference },
+        } as never,
+        {},
+      )) as { jobId: string } | undefined;
+      if (!started) throw new Error('the stack runs no bundled functions');
+
+      // Act
+      const cancelled = await env.api<{ job: { status: string }; vendorCancelled: boolean }>(
+        `/jobs/${started.jobId}/cancel`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+      );
+
+      // Assess: the adapter's cancel ran and the vendor accepted
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ job: { status: 'CANCELLED' }, vendorCancelled: true });
+    } finally {
+      await env.close();
+    }
+  });
 });
