@@ -5,7 +5,8 @@
  * The bundles are the real code assets: the app synthesized with bundling, as
  * local/lambda/assembly.ts caches it for the bundled local stack. Per function it prints
  * - `loaded`: the handler module plus every chunk it imports statically — what Lambda reads at
- *   init; `+vendor`: that plus the largest chunk it may import later (the poll's biggest adapter);
+ *   init; `+largest lazy`: that plus the largest chunk it may import later (in the poll, its
+ *   biggest adapter; elsewhere an AWS SDK credential provider);
  * - `import`: median of RUNS fresh `node` processes importing the handler module, with the
  *   template's environment (its NODE_OPTIONS included), and the same with `--enable-source-maps`
  *   toggled, which shows what run-time source maps cost.
@@ -170,7 +171,7 @@ function print(now: Record<string, BundleFigures>, baseline: Baseline | undefine
     'function',
     'loaded before',
     'loaded now',
-    '+vendor now',
+    '+largest lazy now',
     'import before',
     'import now',
     'now, maps toggled',

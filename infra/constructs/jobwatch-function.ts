@@ -52,6 +52,9 @@ export class JobwatchFunction extends lambda.Function {
       handler: 'index.handler',
       code: functionCode(resolve(entry), connections),
       environment: {
+        // Stack traces in the logs name our files and lines. Measured (npm run bench --
+        // --bundles): +9 ms on a 54 ms cold import of the poll bundle, +17 MB RSS, and 0.08 ms
+        // per error read: cheap since the maps carry no sources (bundle-function.ts).
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'jobwatch',
         ...connections?.environment,

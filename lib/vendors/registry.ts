@@ -22,7 +22,8 @@ export const ADAPTERS: Readonly<Record<VendorName, AnyVendorAdapter>> = {
  * @example adapterFor('avid-ctms').vendor // 'avid-ctms'
  */
 export function adapterFor(vendor: VendorName): AnyVendorAdapter {
-  const adapter = ADAPTERS[vendor];
+  // Own keys only: `toString` and the like are no vendors.
+  const adapter = Object.hasOwn(ADAPTERS, vendor) ? ADAPTERS[vendor] : undefined;
   if (!adapter) throw new ConfigurationError(`No adapter for vendor "${vendor}"`);
   return adapter;
 }

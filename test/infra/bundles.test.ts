@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterNeedsOf } from '../../functions/shared/api-adapter-needs.js';
 import { bundleFunction, rewriteZodImports } from '../../infra/constructs/bundle-function.js';
-import { VENDORS } from '../../lib/jobs/job.js';
+import { ConfigurationError } from '../../lib/jobs/errors.js';
+import { VENDORS, type VendorName } from '../../lib/jobs/job.js';
+import { AdapterLoader } from '../../lib/vendors/adapter-loader.js';
+import { ADAPTERS, adapterFor } from '../../lib/vendors/registry.js';
 
 /** Each function's entry, built by the same esbuild run JobwatchFunction's asset is. */
 const ENTRIES = {
@@ -145,5 +149,46 @@ describe('rewriteZodImports', () => {
       "import { z } from 'not-zod';",
     ];
     for (const source of untouched) expect(rewriteZodImports(source)).toBe(source);
+  });
+});
+
+describe('AdapterLoader', () => {
+  it('loads the adapter registry.ts holds for each vendor, one import per vendor', async () => {
+    const loader = new AdapterLoader();
+    for (const vendor of VENDORS) {
+      const [first, second] = await Promise.all([loader.load(vendor), loader.load(vendor)]);
+      expect(first).toBe(ADAPTERS[vendor]);
+      expect(second).toBe(first);
+      expect(loader.lookup(vendor)).toBe(first);
+    }
+  });
+
+  it('refuses a lookup of an adapter not loaded yet, and a vendor it has no adapter for', async () => {
+    const loader = new AdapterLoader();
+    expect(() => loader.lookup('okast')).toThrow(
+      new ConfigurationError('The okast adapter was not loaded before it was needed'),
+    );
+    const unknown = 'toString' as VendorName;
+    expect(() => loader.lookup(unknown)).toThrow(new ConfigurationError('No adapter for vendor "toString"'));
+    await expect(loader.load(unknown)).rejects.toThrow(ConfigurationError);
+    // The same refusal as the eager registry's
+    expect(() => adapterFor(unknown)).toThrow('No adapter for vendor "toString"');
+  });
+});
+
+describe('adapterNeedsOf (the API)', () => {
+  it("names the connection of a start's body, plain or base64", () => {
+    const body = JSON.stringify({ connection: 'avid', job: { commandId: 'c1' } });
+    expect(adapterNeedsOf('startWatch', { body, isBase64Encoded: false })).toEqual({ connection: 'avid' });
+    expect(
+      adapterNeedsOf('startWatch', { body: Buffer.from(body).toString('base64'), isBase64Encoded: true }),
+    ).toEqual({ connection: 'avid' });
+  });
+
+  it('names nothing for other routes and for bodies the use case refuses anyway', () => {
+    const body = JSON.stringify({ connection: 'avid' });
+    expect(adapterNeedsOf('cancelJob', { body, isBase64Encoded: false })).toEqual({});
+    for (const refused of ['not json', 'null', '{"connection":5}', '[]'])
+      expect(adapterNeedsOf('startWatch', { body: refused, isBase64Encoded: false })).toEqual({});
   });
 });
