@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,16 @@ describe('the bundled poll function from the synthesized assembly', () => {
     const [connection] = JSON.parse(text).connections;
     expect(connection).not.toHaveProperty('credentials');
     expect(connection.credentialsSecret).toBe('jobwatch/local/avid');
+  });
+
+  it('ships each adapter as a chunk of its own that only a dynamic import() reaches', () => {
+    const directory = dirname(poll.handlerFile);
+    const modules = readdirSync(directory).filter((name) => name.endsWith('.mjs'));
+    const chunk = modules.find((name) => name.startsWith('avid-ctms-'));
+    expect(chunk).toBeDefined();
+    const code = modules.map((name) => readFileSync(join(directory, name), 'utf8')).join('\n');
+    expect(code).toContain(`import("./${chunk}")`);
+    expect(code).not.toMatch(new RegExp(`(from|import)\\s*"\\./${chunk}"`));
   });
 
   it('reports a ConfigurationError by its own name for a connection with invalid options', async () => {
