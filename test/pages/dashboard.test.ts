@@ -244,6 +244,16 @@ describe('the dashboard in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('ran a healthy demo: no watch had trouble reading its vendor', async () => {
+    // A watch issue here — say an AdmiralCloud signature refused because the functions' clock
+    // and the simulator's disagreed — would be the demo's fault, not a vendor's. Checked last,
+    // when a drifting clock would have drifted furthest.
+    const listed = await demo.api<{ items: Array<{ jobId: string; watchIssue?: unknown }> }>(
+      '/jobs?limit=100',
+    );
+    expect(listed.items.filter((job) => job.watchIssue !== undefined)).toEqual([]);
+  });
+
   function scrollWidth(): Promise<number> {
     return page.evaluate(
       () =>

@@ -43,7 +43,14 @@ export async function startDemoStack(options: { speed: number; jobSeconds: numbe
   const clock = scaledClock(options.speed);
   const vendors = createDemoVendors(clock);
   const connections = parseConnections(await startDemoVendors(vendors), 'demo connections');
-  const stack = await startLocalStack({ config: { connections }, clock, logLevel: 'SILENT' });
+  // Bundled, as `npm start` runs them: their Date follows the stack's clock, which the demo
+  // simulators' signature checks (AdmiralCloud's rts) expect.
+  const stack = await startLocalStack({
+    config: { connections },
+    clock,
+    logLevel: 'SILENT',
+    functions: 'bundled',
+  });
   const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
     const response = await fetch(`${stack.apiUrl}${path}`, init);
     if (!response.ok)
