@@ -19,13 +19,32 @@ describe('job items', () => {
       pk: 'JOB#jw-test-1',
       sk: 'LATEST',
       gsiSk: '2025-06-01T10:00:00.000Z#jw-test-1',
-      gsiConnectionPk: 'avid-main',
-      gsiVendorPk: 'avid-ctms',
-      gsiStatusPk: 'RUNNING',
-      gsiAllPk: 'ALL',
     });
     expect(Object.keys(history).filter((key) => key.startsWith('gsi'))).toEqual([]);
     expect(history).toMatchObject({ pk: 'JOB#jw-test-1', sk: 'V#0000000003' });
+  });
+
+  it('puts a job in one write shard of each listing index, never a partition every job shares', () => {
+    // Prepare: many jobs of one connection, vendor and status.
+    const items = Array.from({ length: 400 }, (_, position) =>
+      latestItem(newJob({ jobId: `jw-${position}`, status: 'RUNNING' }), NINETY_DAYS),
+    );
+    const partitionsOf = (attribute: string) => new Set(items.map((item) => item[attribute]));
+
+    // Assess: each index spreads the jobs over its shards, and a job's shard never moves.
+    for (const [attribute, base] of [
+      ['gsiAllPk', 'ALL'],
+      ['gsiStatusPk', 'RUNNING'],
+      ['gsiVendorPk', 'avid-ctms'],
+      ['gsiConnectionPk', 'avid-main'],
+    ] as const) {
+      const partitions = partitionsOf(attribute);
+      expect(partitions.size).toBeGreaterThanOrEqual(8);
+      for (const partition of partitions) expect(String(partition)).toMatch(new RegExp(`^${base}#\\d{2}$`));
+    }
+    const again = latestItem(newJob({ jobId: 'jw-7', status: 'SUCCEEDED', updatedAt: '2025-07-01T00:00:00Z' }), NINETY_DAYS);
+    expect(String(again.gsiAllPk)).toBe(String(items[7]?.gsiAllPk));
+    expect(String(again.gsiStatusPk).split('#')[1]).toBe(String(items[7]?.gsiStatusPk).split('#')[1]);
   });
 
   it('stamps the expiry on final jobs only, counted from when they finished', () => {
