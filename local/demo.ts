@@ -1,3 +1,4 @@
+import { DEFAULT_COLUMNS, fitLine, LiveBlock, type TerminalStream } from '../cli/terminal.js';
 import type { ConnectionInput } from '../lib/config/connections.js';
 import type { VendorName } from '../lib/jobs/job.js';
 import type { Clock } from './clock.js';
@@ -51,4 +52,69 @@ export async function startDemoVendors(vendors: readonly DemoVendor[]): Promise<
     });
   }
   return connections;
+}
+
+/** What the live view shows of a job. */
+export interface DemoJobView {
+  jobId: string;
+  connection: string;
+  status: string;
+  progress?: number | undefined;
+  rawStatus?: string | undefined;
+  watchIssue?: { kind: string; message: string } | undefined;
+}
+
+/**
+ * `npm start`'s live progress: one line per demo job, redrawn in place on a terminal (each line
+ * cut to its width, so a redraw leaves no rows behind), and one plain line per change otherwise
+ * (a log, a pipe, CI), without any cursor movement.
+ */
+export class DemoProgressView {
+  private readonly block: LiveBlock;
+  private readonly lastLine = new Map<string, string>();
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly stream: TerminalStream,
+    private readonly connections: readonly string[],
+  ) {
+    this.block = new LiveBlock(stream);
+  }
+
+  private get interactive(): boolean {
+    return Boolean(this.stream.isTTY);
+  }
+
+  /** A line that stays (an event): above the live lines on a terminal, as it comes otherwise. */
+  note(line: string): void {
+    if (this.interactive) this.notes.push(line);
+    else this.stream.write(`${fitLine(line, DEFAULT_COLUMNS)}\n`);
+  }
+
+  render(jobs: readonly DemoJobView[]): void {
+    const width = Math.max(...this.connections.map((name) => name.length));
+    const lines = jobs.map((job) => demoLine(job, width));
+    if (this.interactive) {
+      this.block.render(lines, this.notes.splice(0));
+      return;
+    }
+    for (const [index, line] of lines.entries()) {
+      const key = jobs[index]?.jobId ?? String(index);
+      if (this.lastLine.get(key) !== line) this.stream.write(`${fitLine(line, DEFAULT_COLUMNS)}\n`);
+      this.lastLine.set(key, line);
+    }
+  }
+}
+
+function demoLine(job: DemoJobView, width: number): string {
+  const percent = job.progress ?? (job.status === 'SUCCEEDED' ? 100 : undefined);
+  const bar = percent === undefined ? ' '.repeat(22) : progressBar(percent);
+  const shown = percent === undefined ? '  - ' : `${String(Math.round(percent)).padStart(3)}%`;
+  const issue = job.watchIssue ? `  (${job.watchIssue.kind}: ${job.watchIssue.message})` : '';
+  return `${job.connection.padEnd(width)}  ${job.status.padEnd(9)} ${bar} ${shown}  ${job.rawStatus ?? ''}${issue}`;
+}
+
+function progressBar(percent: number): string {
+  const filled = Math.round(Math.min(100, Math.max(0, percent)) / 5);
+  return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
 }

@@ -6,18 +6,26 @@
  *   npm start -- --config FILE     your connections (or JOBWATCH_CONFIG=FILE); no simulators, no demo
  *   --speed N                      demo clock speed: N clock seconds per real second (default 30)
  *   --port N                       API port on 127.0.0.1 (demo default 8787; 0 = any free port)
+ *
+ * Once the demo jobs end, the demo starts a fresh one and prints the `jobwatch watch … --wait`
+ * command for it; each line typed then (Enter, or a connection such as `okast`) starts another.
  */
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseConnections } from '../lib/config/connection-registry.js';
 import { describeError } from '../lib/jobs/errors.js';
 import type { PublicJob } from '../lib/jobs/job.js';
 import { isFinal } from '../lib/jobs/job-status.js';
 import { scaledClock, systemClock } from './clock.js';
-import { createDemoVendors, startDemoVendors } from './demo.js';
+import { createDemoVendors, DemoProgressView, type DemoVendor, startDemoVendors } from './demo.js';
 import { type LocalConfig, loadLocalConfig } from './local-config.js';
 import { startLocalStack } from './stack.js';
 
 const DEMO_JOB_SECONDS = 600;
+/** A fresh job lasts longer (a minute at the default speed), so there is time to paste its command. */
+const FRESH_JOB_SECONDS = 1800;
+/** Where the CLI looks for the API unless told otherwise (`--api`). */
+const DEFAULT_API_URL = 'http://127.0.0.1:8787';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -79,19 +87,17 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
   console.log(`API: ${stack.apiUrl}\n`);
 
   const jobs: Array<{ connection: string; jobId: string }> = [];
-  for (const { connection, simulator } of vendors) {
-    const reference = await simulator.createDemoJob(DEMO_JOB_SECONDS);
-    const response = await fetch(`${stack.apiUrl}/jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ connection, job: reference }),
+  for (const vendor of vendors) {
+    jobs.push({
+      connection: vendor.connection,
+      jobId: await startDemoJob(stack.apiUrl, vendor, DEMO_JOB_SECONDS),
     });
-    const body = (await response.json()) as PublicJob & { detail?: string };
-    if (!response.ok)
-      throw new Error(`Starting the ${connection} demo job failed: ${response.status} ${body.detail ?? ''}`);
-    jobs.push({ connection, jobId: body.jobId });
   }
 
+  const progress = new DemoProgressView(
+    process.stdout,
+    jobs.map((job) => job.connection),
+  );
   stack.bus.on((event) => {
     const detail = event.detail as {
       jobId: string;
@@ -103,8 +109,7 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
       `event  ${event['detail-type']}: ${detail.connection} ${detail.previousStatus ?? '-'} → ${detail.status}`,
     );
   });
-  const progress = new ProgressView(jobs.map((job) => job.connection));
-  const finals = await progress.follow(async () =>
+  const finals = await follow(progress, async () =>
     Promise.all(
       jobs.map(async (job) => (await (await fetch(`${stack.apiUrl}/jobs/${job.jobId}`)).json()) as PublicJob),
     ),
@@ -116,84 +121,99 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
     await closeAll();
     return succeeded ? 0 : 1;
   }
-  // A fresh job on the first simulator, so the printed POST example works as it is.
-  const first = vendors[0];
-  const tryIt = first
-    ? { connection: first.connection, job: await first.simulator.createDemoJob(DEMO_JOB_SECONDS) }
-    : undefined;
-  printApiHelp(stack.apiUrl, jobs[0]?.connection ?? 'demo-avid', false, jobs[0]?.jobId, tryIt);
+  printApiHelp(stack.apiUrl, jobs[0]?.connection ?? 'demo-avid', false, jobs[0]?.jobId);
+  // The demo jobs have ended by now, so "try this" gets a job of its own, started just now, and
+  // every line typed (Enter, or a connection's name) starts another: none points at a finished job.
+  const fresh = new FreshDemoJobs(stack.apiUrl, vendors);
+  await fresh.startAndPrint('');
+  const input = createInterface({ input: process.stdin, terminal: false });
+  input.on('line', (line) => {
+    fresh
+      .startAndPrint(line)
+      .catch((error: unknown) => console.error(`jobwatch: ${describeError(error).message}`));
+  });
   await waitForSignal();
+  input.close();
   await closeAll();
   return 0;
 }
 
-/** Live progress: redraws in place on a terminal, prints changes line by line otherwise. */
-class ProgressView {
-  private readonly interactive = Boolean(process.stdout.isTTY);
-  private drawnLines = 0;
-  private readonly lastLine = new Map<string, string>();
-  private readonly notes: string[] = [];
-
-  constructor(private readonly connections: string[]) {}
-
-  note(line: string): void {
-    if (this.interactive) this.notes.push(line);
-    else console.log(line);
+async function follow(view: DemoProgressView, read: () => Promise<PublicJob[]>): Promise<PublicJob[]> {
+  for (;;) {
+    const jobs = await read();
+    view.render(jobs);
+    if (jobs.every((job) => isFinal(job.status))) return jobs;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
 
-  async follow(read: () => Promise<PublicJob[]>): Promise<PublicJob[]> {
-    for (;;) {
-      const jobs = await read();
-      this.render(jobs);
-      if (jobs.every((job) => isFinal(job.status))) return jobs;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+/** Fresh demo jobs on demand: a new vendor job on a simulator, watched through the API. */
+class FreshDemoJobs {
+  private next = 0;
 
-  private render(jobs: PublicJob[]): void {
-    const width = Math.max(...this.connections.map((name) => name.length));
-    const lines = jobs.map((job) => {
-      const percent = job.progress ?? (job.status === 'SUCCEEDED' ? 100 : undefined);
-      const bar = percent === undefined ? ' '.repeat(20) : progressBar(percent);
-      const issue = job.watchIssue
-        ? `  (${job.watchIssue.kind}: ${job.watchIssue.message.slice(0, 60)})`
-        : '';
-      return `${job.connection.padEnd(width)}  ${job.status.padEnd(9)} ${bar} ${percent === undefined ? '  - ' : `${String(percent).padStart(3)}%`}  ${job.rawStatus ?? ''}${issue}`;
-    });
-    if (this.interactive) {
-      if (this.drawnLines) process.stdout.write(`\x1b[${this.drawnLines}A\x1b[J`);
-      const block = [...this.notes.splice(0), ...lines];
-      process.stdout.write(`${block.join('\n')}\n`);
-      this.drawnLines = lines.length;
+  constructor(
+    private readonly apiUrl: string,
+    private readonly vendors: readonly DemoVendor[],
+  ) {}
+
+  /** `line` names a connection or vendor (`demo-okast`, `okast`); empty takes the next in turn. */
+  async startAndPrint(line: string): Promise<void> {
+    const wanted = line.trim().toLowerCase();
+    const vendor = wanted
+      ? this.vendors.find(
+          ({ connection, vendor: name }) =>
+            connection === wanted || name === wanted || connection === `demo-${wanted}`,
+        )
+      : this.vendors[this.next++ % this.vendors.length];
+    if (!vendor) {
+      console.log(
+        `No demo connection "${wanted}": ${this.vendors.map(({ connection }) => connection).join(', ')}`,
+      );
       return;
     }
-    for (const [index, line] of lines.entries()) {
-      const key = jobs[index]?.jobId ?? String(index);
-      if (this.lastLine.get(key) !== line) console.log(line);
-      this.lastLine.set(key, line);
-    }
+    const jobId = await startDemoJob(this.apiUrl, vendor, FRESH_JOB_SECONDS);
+    console.log(`\nA fresh demo job on ${vendor.connection}; wait for it with:`);
+    console.log(`  ${jobwatchCommand(this.apiUrl)} watch ${jobId} --wait`);
+    console.log(
+      `Enter: another fresh demo job (or type a connection: ${this.vendors.map(({ connection }) => connection.replace(/^demo-/, '')).join(', ')}). Ctrl-C stops.`,
+    );
   }
 }
 
-function progressBar(percent: number): string {
-  const filled = Math.round(percent / 5);
-  return `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}]`;
+/** Creates a job at the vendor's simulator and starts watching it through the API (POST /jobs). */
+async function startDemoJob(apiUrl: string, vendor: DemoVendor, seconds: number): Promise<string> {
+  const reference = await vendor.simulator.createDemoJob(seconds);
+  const response = await fetch(`${apiUrl}/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ connection: vendor.connection, job: reference }),
+  });
+  const body = (await response.json()) as PublicJob & { detail?: string };
+  if (!response.ok) {
+    throw new Error(
+      `Starting the ${vendor.connection} demo job failed: ${response.status} ${body.detail ?? ''}`,
+    );
+  }
+  return body.jobId;
 }
 
-function printApiHelp(
-  apiUrl: string,
-  connection: string,
-  needsToken: boolean,
-  jobId?: string,
-  tryIt?: { connection: string; job: Record<string, unknown> },
-): void {
+/** `npx jobwatch`, with `--api` when the stack is not where the CLI looks by default. */
+function jobwatchCommand(apiUrl: string): string {
+  return apiUrl === DEFAULT_API_URL ? 'npx jobwatch' : `npx jobwatch --api ${apiUrl}`;
+}
+
+function printApiHelp(apiUrl: string, connection: string, needsToken: boolean, jobId?: string): void {
   const auth = needsToken ? ` -H 'authorization: Bearer <your api.token>'` : '';
   console.log(`\nThe API keeps serving (Ctrl-C to stop); its reference: ${apiUrl}/docs. Try:`);
   console.log(`  curl -s${auth} ${apiUrl}/jobs | jq`);
-  if (jobId) console.log(`  curl -s${auth} ${apiUrl}/jobs/${jobId}/history | jq`);
-  const body = tryIt ? JSON.stringify(tryIt) : `{"connection":"${connection}","job":{ ... }}`;
-  console.log(`  curl -s${auth} -X POST ${apiUrl}/jobs -H 'content-type: application/json' -d '${body}'`);
-  if (tryIt) console.log(`  npx jobwatch watch ${tryIt.connection} '${JSON.stringify(tryIt.job)}' --wait`);
+  if (jobId) {
+    console.log(`  curl -s${auth} ${apiUrl}/jobs/${jobId}/history | jq`);
+    console.log(`  ${jobwatchCommand(apiUrl)} list`);
+  } else {
+    console.log(
+      `  curl -s${auth} -X POST ${apiUrl}/jobs -H 'content-type: application/json' -d '{"connection":"${connection}","job":{ ... }}'`,
+    );
+  }
 }
 
 function waitForSignal(): Promise<void> {
