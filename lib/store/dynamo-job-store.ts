@@ -1,14 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Job } from '../jobs/job.js';
 import type { TransitionResult } from '../jobs/transitions.js';
-import { historyFingerprint, historyQuery } from './history-plan.js';
+import { historyFingerprint, historyQuery, isHistorySortKey } from './history-plan.js';
 import { retentionSeconds } from './job-item.js';
 import type { JobStore, ListJobsQuery, Page, UpdateResult } from './job-store.js';
 import { defaultClient, readLatest, readLatestVersion } from './job-table.js';
 import { checkHistoryOptions, checkListJobsQuery } from './list-query.js';
 import { listingQuery, planListing } from './listing-plan.js';
+import { collectMergedPage, isListingSortKey } from './merged-listing.js';
 import { PageCursors } from './page-cursor.js';
-import { collectPage, jobPage, startKeyOf, TABLE_CURSOR_INDEX } from './paging.js';
+import { afterOf, collectPage, jobPage } from './paging.js';
 import type { VersionedTable } from './version-steps.js';
 import { createVersionOne, type RetryBudget, updateVersioned } from './versioned-writes.js';
 import { addWaiter, readWaiters, removeWaiters } from './waiters.js';
@@ -94,8 +95,8 @@ export class DynamoJobStore implements JobStore {
 
   /**
    * Jobs newest `updatedAt` first. Reads one listing index, chosen by the most selective filter
-   * (connection, then vendor, then a single status, else all jobs); the `updatedAt` range is a key
-   * condition, other filters a FilterExpression. Never scans.
+   * (connection, then vendor, then a single status, else all jobs), in every write shard of it,
+   * merged; the `updatedAt` range is a key condition, other filters a FilterExpression. Never scans.
    *
    * @throws InvalidInputError for a bad query or a cursor that is not this query's.
    * @example
@@ -105,10 +106,10 @@ export class DynamoJobStore implements JobStore {
   async listJobs(query: ListJobsQuery): Promise<Page<Job>> {
     const checked = checkListJobsQuery(query);
     const plan = planListing(checked);
-    const startKey = startKeyOf(this.#cursors, checked.cursor, plan.fingerprint, plan.index.indexName);
+    const after = afterOf(this.#cursors, checked.cursor, plan.fingerprint, isListingSortKey);
     const { client, tableName } = this.#table;
-    const page = await collectPage(client, listingQuery(tableName, plan, checked.limit, startKey));
-    return jobPage(page, this.#cursors, plan.fingerprint, plan.index.indexName);
+    const page = await collectMergedPage(client, listingQuery(tableName, plan, checked.limit, after));
+    return jobPage(page, this.#cursors, plan.fingerprint);
   }
 
   /**
@@ -120,15 +121,15 @@ export class DynamoJobStore implements JobStore {
   async history(jobId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Job>> {
     const checked = checkHistoryOptions(options);
     const fingerprint = historyFingerprint(jobId);
-    const startKey = startKeyOf(this.#cursors, checked.cursor, fingerprint, TABLE_CURSOR_INDEX);
+    const after = afterOf(this.#cursors, checked.cursor, fingerprint, isHistorySortKey);
     const latestVersion = await readLatestVersion(this.#table, jobId);
     if (latestVersion === undefined) return { items: [] };
     const { client, tableName } = this.#table;
     const page = await collectPage(
       client,
-      historyQuery(tableName, jobId, latestVersion, checked.limit, startKey),
+      historyQuery(tableName, jobId, latestVersion, checked.limit, after),
     );
-    return jobPage(page, this.#cursors, fingerprint, TABLE_CURSOR_INDEX);
+    return jobPage(page, this.#cursors, fingerprint);
   }
 
   /**

@@ -1,7 +1,14 @@
 import { DEFAULT_PAGE_SIZE } from './list-query.js';
-import { queryFingerprint, type StartKey } from './page-cursor.js';
+import { queryFingerprint } from './page-cursor.js';
 import type { PagedQuery } from './paging.js';
-import { historySortKey, jobPartitionKey, PARTITION_KEY, SORT_KEY } from './table-design.js';
+import {
+  HISTORY_SORT_KEY_PREFIX,
+  HISTORY_VERSION_DIGITS,
+  historySortKey,
+  jobPartitionKey,
+  PARTITION_KEY,
+  SORT_KEY,
+} from './table-design.js';
 
 /**
  * What a history cursor is bound to: the job, and nothing else (the page size may change).
@@ -23,7 +30,7 @@ export function historyQuery(
   jobId: string,
   throughVersion: number,
   limit: number | undefined,
-  startKey: StartKey | undefined,
+  after: string | undefined,
 ): PagedQuery {
   return {
     input: {
@@ -39,7 +46,17 @@ export function historyQuery(
       ConsistentRead: true,
     },
     limit: limit ?? DEFAULT_PAGE_SIZE,
-    startKey,
-    keyAttributes: [PARTITION_KEY, SORT_KEY],
+    startKey:
+      after === undefined ? undefined : { [PARTITION_KEY]: jobPartitionKey(jobId), [SORT_KEY]: after },
+    sortKey: SORT_KEY,
   };
+}
+
+/**
+ * Whether a cursor's boundary is a history sort key (`V#` and its 10 digits).
+ *
+ * @example isHistorySortKey('V#0000000007') // true
+ */
+export function isHistorySortKey(after: string): boolean {
+  return new RegExp(`^${HISTORY_SORT_KEY_PREFIX}\\d{${HISTORY_VERSION_DIGITS}}$`).test(after);
 }

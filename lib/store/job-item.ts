@@ -8,6 +8,7 @@ import {
   INDEXES,
   jobPartitionKey,
   LATEST_SORT_KEY,
+  listingPartition,
   listingSortKey,
   PARTITION_KEY,
   SORT_KEY,
@@ -72,7 +73,7 @@ export function historyItem(job: Job, retention: number): Item {
 }
 
 /**
- * The latest snapshot: the job, its keys, the attributes of every listing index, and the expiry
+ * The latest snapshot: the job, its keys, its write shard of every listing index, and the expiry
  * once the job is final.
  *
  * @example await client.send(new PutCommand({ TableName, Item: latestItem(job, retention) }));
@@ -82,10 +83,10 @@ export function latestItem(job: Job, retention: number): Item {
     ...plainData(job),
     ...latestKey(job.jobId),
     [GSI_SORT_KEY]: listingSortKey(job.updatedAt, job.jobId),
-    [INDEXES.byConnection.partitionKey]: job.connection,
-    [INDEXES.byVendor.partitionKey]: job.vendor,
-    [INDEXES.byStatus.partitionKey]: job.status,
-    [INDEXES.allJobs.partitionKey]: ALL_JOBS_PARTITION,
+    [INDEXES.byConnection.partitionKey]: listingPartition(INDEXES.byConnection, job.connection, job.jobId),
+    [INDEXES.byVendor.partitionKey]: listingPartition(INDEXES.byVendor, job.vendor, job.jobId),
+    [INDEXES.byStatus.partitionKey]: listingPartition(INDEXES.byStatus, job.status, job.jobId),
+    [INDEXES.allJobs.partitionKey]: listingPartition(INDEXES.allJobs, ALL_JOBS_PARTITION, job.jobId),
     ...expiry(job, retention),
   };
 }

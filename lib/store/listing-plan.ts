@@ -1,26 +1,30 @@
 /*
- * The listing planner: from a checked listing query to the one Query that answers it. Pure — no
- * client, no I/O — so every choice it makes is testable without a table.
+ * The listing planner: from a checked listing query to the Query that answers it, one per write
+ * shard of the chosen index. Pure — no client, no I/O — so every choice it makes is testable
+ * without a table.
  */
 import { InvalidInputError } from '../jobs/errors.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import { type CheckedListJobsQuery, DEFAULT_PAGE_SIZE } from './list-query.js';
-import { queryFingerprint, type StartKey } from './page-cursor.js';
-import type { PagedQuery } from './paging.js';
+import type { MergedQuery } from './merged-listing.js';
+import { queryFingerprint } from './page-cursor.js';
 import {
   ALL_JOBS_PARTITION,
   canonicalTimestamp,
   GSI_SORT_KEY,
   INDEXES,
   type ListingIndex,
-  PARTITION_KEY,
-  SORT_KEY,
+  listingPartitions,
 } from './table-design.js';
 
 /** One listing query: the index to read, its partition, and what the key cannot express. */
 export interface ListingPlan {
   index: ListingIndex;
+  /** The value the partitions share before their shard suffix (`RUNNING`). */
   partitionValue: string;
+  /** Every write shard of that value: the listing reads and merges them all. */
+  partitions: string[];
+  /** With `:pk`, which each shard's Query sets to its own partition. */
   keyCondition: string;
   filter?: string;
   names: Record<string, string>;
@@ -56,7 +60,7 @@ export function planListing(query: CheckedListJobsQuery): ListingPlan {
   const range = updatedRange(query);
   const { index, partitionValue } = chooseIndex(query, statuses);
   const keyParts = [
-    { text: '#pk = :pk', names: { '#pk': index.partitionKey }, values: { ':pk': partitionValue } },
+    { text: '#pk = :pk', names: { '#pk': index.partitionKey }, values: {} },
     ...rangeCondition(range),
   ];
   const filterParts = [...statusFilter(index, statuses), ...vendorFilter(index, query)];
@@ -64,6 +68,7 @@ export function planListing(query: CheckedListJobsQuery): ListingPlan {
   return {
     index,
     partitionValue,
+    partitions: listingPartitions(index, partitionValue),
     keyCondition: keyParts.map((part) => part.text).join(' AND '),
     ...(filterParts.length > 0 ? { filter: filterParts.map((part) => part.text).join(' AND ') } : {}),
     names: Object.assign({}, ...parts.map((part) => part.names)),
@@ -80,16 +85,16 @@ export function planListing(query: CheckedListJobsQuery): ListingPlan {
 }
 
 /**
- * The Query of a plan, newest `updatedAt` first, paged from `startKey`.
+ * The Queries of a plan, one per shard, newest `updatedAt` first, paged from after `after`.
  *
- * @example collectPage(client, listingQuery('jobs', planListing(query), query.limit, startKey))
+ * @example collectMergedPage(client, listingQuery('jobs', planListing(query), query.limit, after))
  */
 export function listingQuery(
   tableName: string,
   plan: ListingPlan,
   limit: number | undefined,
-  startKey: StartKey | undefined,
-): PagedQuery {
+  after: string | undefined,
+): MergedQuery {
   return {
     input: {
       TableName: tableName,
@@ -100,10 +105,10 @@ export function listingQuery(
       ExpressionAttributeValues: plan.values,
       ScanIndexForward: false,
     },
+    partitionKey: plan.index.partitionKey,
+    partitions: plan.partitions,
     limit: limit ?? DEFAULT_PAGE_SIZE,
-    startKey,
-    // A GSI's LastEvaluatedKey holds the table key and the index key; a cursor must hold all four.
-    keyAttributes: [PARTITION_KEY, SORT_KEY, plan.index.partitionKey, GSI_SORT_KEY],
+    after,
   };
 }
 

@@ -13,8 +13,6 @@ export const MAX_QUERY_ROUNDS = 8;
 export const FILTERED_READ_FACTOR = 4;
 /** The most items one filtered round asks DynamoDB to evaluate, however many are missing. */
 const MAX_ROUND_LIMIT = 1000;
-/** The index a cursor names when its page was read from the base table (history). */
-export const TABLE_CURSOR_INDEX = 'table';
 
 /** One paged read: the Query without its per-round start key and Limit, and how to page it. */
 export interface PagedQuery {
@@ -23,14 +21,14 @@ export interface PagedQuery {
   readonly limit: number;
   /** Where the page starts (exclusive); undefined for the first page. */
   readonly startKey?: StartKey | undefined;
-  /** The key attributes of an item of the read index: a cursor holds exactly these. */
-  readonly keyAttributes: readonly string[];
+  /** The sort key attribute of the read: a cursor holds its value at the page's end. */
+  readonly sortKey: string;
 }
 
 export interface CollectedPage {
   items: Item[];
-  /** Present when more may follow: the start key of the next page. */
-  nextKey?: StartKey;
+  /** Present when more may follow: the sort key the next page starts after (exclusive). */
+  after?: string;
 }
 
 /**
@@ -44,22 +42,23 @@ export function roundLimit(filtered: boolean, missing: number): number {
 }
 
 /**
- * Where a page starts, from the caller's cursor: undefined without one.
+ * Where a page starts, from the caller's cursor: the sort key it starts after, undefined without
+ * one.
  *
- * @throws InvalidInputError when the cursor was altered, belongs to another query, or names
- *   another index than the one this query reads.
- * @example const startKey = startKeyOf(cursors, query.cursor, plan.fingerprint, 'allJobs');
+ * @throws InvalidInputError when the cursor was altered, belongs to another query, or holds a
+ *   boundary that `accepts` refuses (not a key of what this query reads).
+ * @example const after = afterOf(cursors, query.cursor, plan.fingerprint, isListingSortKey);
  */
-export function startKeyOf(
+export function afterOf(
   cursors: PageCursors,
   cursor: string | undefined,
   fingerprint: string,
-  indexName: string,
-): StartKey | undefined {
+  accepts: (after: string) => boolean,
+): string | undefined {
   if (!cursor) return undefined;
-  const start = cursors.decode(cursor, fingerprint);
-  if (start.index !== indexName) throw new InvalidInputError('cursor is malformed', ['cursor']);
-  return start.startKey;
+  const after = cursors.decode(cursor, fingerprint);
+  if (!accepts(after)) throw new InvalidInputError('cursor is malformed', ['cursor']);
+  return after;
 }
 
 /**
@@ -71,7 +70,7 @@ export function startKeyOf(
  * @example const page = await collectPage(client, listingQuery(tableName, plan, 25, undefined));
  */
 export async function collectPage(client: DynamoDBDocumentClient, query: PagedQuery): Promise<CollectedPage> {
-  const { input, limit, keyAttributes } = query;
+  const { input, limit, sortKey } = query;
   const wanted = limit + 1;
   const collected: Item[] = [];
   let exclusiveStartKey: StartKey | undefined = query.startKey;
@@ -84,49 +83,43 @@ export async function collectPage(client: DynamoDBDocumentClient, query: PagedQu
       }),
     );
     collected.push(...((response.Items ?? []) as Item[]));
-    if (collected.length > limit) return fullPage(collected, limit, keyAttributes);
+    if (collected.length > limit) return fullPage(collected, limit, sortKey);
     if (!response.LastEvaluatedKey) return { items: collected };
-    exclusiveStartKey = keyOf(response.LastEvaluatedKey, keyAttributes);
+    exclusiveStartKey = response.LastEvaluatedKey as StartKey;
   }
-  return { items: collected, ...(exclusiveStartKey ? { nextKey: exclusiveStartKey } : {}) };
+  return {
+    items: collected,
+    ...(exclusiveStartKey ? { after: sortKeyOf(exclusiveStartKey, sortKey) } : {}),
+  };
 }
 
-function fullPage(
-  collected: readonly Item[],
-  limit: number,
-  keyAttributes: readonly string[],
-): CollectedPage {
+function fullPage(collected: readonly Item[], limit: number, sortKey: string): CollectedPage {
   const items = collected.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, ...(last ? { nextKey: keyOf(last, keyAttributes) } : {}) };
+  return { items, ...(last ? { after: sortKeyOf(last, sortKey) } : {}) };
 }
 
 /**
  * The collected items as jobs, with a signed cursor for the next page when there is one.
  *
- * @example return jobPage(page, cursors, plan.fingerprint, plan.index.indexName);
+ * @example return jobPage(page, cursors, plan.fingerprint);
  */
-export function jobPage(
-  page: CollectedPage,
-  cursors: PageCursors,
-  fingerprint: string,
-  indexName: string,
-): Page<Job> {
+export function jobPage(page: CollectedPage, cursors: PageCursors, fingerprint: string): Page<Job> {
   return {
     items: page.items.map((item) => toJob(item)),
-    ...(page.nextKey
-      ? { next: cursors.encode(fingerprint, { index: indexName, startKey: page.nextKey }) }
-      : {}),
+    ...(page.after === undefined ? {} : { next: cursors.encode(fingerprint, page.after) }),
   };
 }
 
-function keyOf(item: Record<string, unknown>, attributes: readonly string[]): StartKey {
-  const key: StartKey = {};
-  for (const attribute of attributes) {
-    const value = item[attribute];
-    if (typeof value !== 'string')
-      throw new StoreInvariantError(`Listed item lacks its key attribute ${attribute}`);
-    key[attribute] = value;
-  }
-  return key;
+/**
+ * The sort key value of a listed item or a LastEvaluatedKey.
+ *
+ * @throws StoreInvariantError when it lacks that attribute.
+ * @example sortKeyOf(item, GSI_SORT_KEY) // '2025-06-01T10:00:00.000Z#jw-1f'
+ */
+export function sortKeyOf(item: Record<string, unknown>, attribute: string): string {
+  const value = item[attribute];
+  if (typeof value !== 'string')
+    throw new StoreInvariantError(`Listed item lacks its key attribute ${attribute}`);
+  return value;
 }

@@ -23,12 +23,25 @@
  * the index did). The price is write amplification — every stored change also writes four index
  * entries — which stays small because the store writes only on change, not on every poll.
  *
- * The `allJobs` index puts every job in one index partition (`ALL`). A single GSI partition takes
- * about 1,000 writes per second before it throttles (and GSI throttling pushes back on the table),
- * far above the rate of job *changes* jobwatch expects. If that ever stops being true, shard the
- * partition by month (`ALL#2025-06`, from `updatedAt`) and let the listing walk months newest
- * first; the cursor already carries the index, so it could carry the month too. The same reasoning
- * applies to `byStatus`, whose `RUNNING` partition is the busiest.
+ * No listing partition takes every write. Each index's partition key is write-sharded:
+ * `<value>#<shard>` (`ALL#07`, `RUNNING#07`, `avid-ctms#03`, `avid-main#03`), the shard a stable
+ * hash of the job id ({@link listingShard}), so a job stays in its shard for life and a change is a
+ * delete plus a put within one shard (or, for a status change, one shard of each status). One
+ * partition takes at most 1,000 write units a second, GSIs included, and a throttled index
+ * throttles the table; every stored change writes each index twice (the sort key moves), so an
+ * index holds `shards × 1,000 / (2 × item KB)` changes a second at most. Shard counts, from the
+ * target of 1,000 job starts and 10,000+ stored changes a second (`npm run bench -- --scale`
+ * computes what each design holds from these very items):
+ *
+ * - `allJobs` and `byStatus`: every change (the `RUNNING` shards take nearly all), 64 shards.
+ * - `byVendor` and `byConnection`: one vendor or one connection may carry a whole deployment, so
+ *   they get as many, 64. Fewer would make a single-vendor deployment the bottleneck again.
+ *
+ * The price is on the read side: a listing queries every shard of its index and merges them
+ * newest first (`merged-listing.ts`). All shards share the `gsiSk` order, so one
+ * boundary `gsiSk` resumes every shard: the cursor does not grow with the shard count, and the
+ * shard count may change between deploys without breaking a cursor (though moving a deployed
+ * table to other shard counts needs its latest items rewritten).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -57,14 +70,19 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** The sort key shared by every listing index: `<updatedAt UTC ISO>#<jobId>`. */
 export const GSI_SORT_KEY = 'gsiSk';
 
-/** Constant partition value of the all-jobs index (see the hot-partition note above). */
+/** Partition value of the all-jobs index before its shard suffix (see the note above). */
 export const ALL_JOBS_PARTITION = 'ALL';
+
+/** Write shards of the listing indexes (see the note above for how they were chosen). */
+export const LISTING_SHARDS = 64;
 
 export interface ListingIndex {
   readonly indexName: string;
   readonly partitionKey: string;
   readonly sortKey: string;
   readonly projection: 'ALL';
+  /** Write shards: partitions `<value>#00` … `<value>#<shards-1>`. */
+  readonly shards: number;
 }
 
 /** The listing indexes, newest first by `updatedAt` within each partition. */
@@ -75,13 +93,32 @@ export const INDEXES = {
     partitionKey: 'gsiConnectionPk',
     sortKey: GSI_SORT_KEY,
     projection: 'ALL',
+    shards: LISTING_SHARDS,
   },
-  /** Partition: the vendor's name. */
-  byVendor: { indexName: 'byVendor', partitionKey: 'gsiVendorPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
-  /** Partition: the job's status. */
-  byStatus: { indexName: 'byStatus', partitionKey: 'gsiStatusPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
-  /** Partition: always {@link ALL_JOBS_PARTITION}. */
-  allJobs: { indexName: 'allJobs', partitionKey: 'gsiAllPk', sortKey: GSI_SORT_KEY, projection: 'ALL' },
+  /** Partition: the vendor's name and a shard. */
+  byVendor: {
+    indexName: 'byVendor',
+    partitionKey: 'gsiVendorPk',
+    sortKey: GSI_SORT_KEY,
+    projection: 'ALL',
+    shards: LISTING_SHARDS,
+  },
+  /** Partition: the job's status and a shard. */
+  byStatus: {
+    indexName: 'byStatus',
+    partitionKey: 'gsiStatusPk',
+    sortKey: GSI_SORT_KEY,
+    projection: 'ALL',
+    shards: LISTING_SHARDS,
+  },
+  /** Partition: {@link ALL_JOBS_PARTITION} and a shard. */
+  allJobs: {
+    indexName: 'allJobs',
+    partitionKey: 'gsiAllPk',
+    sortKey: GSI_SORT_KEY,
+    projection: 'ALL',
+    shards: LISTING_SHARDS,
+  },
 } as const satisfies Record<string, ListingIndex>;
 
 export type ListingIndexKey = keyof typeof INDEXES;
@@ -130,6 +167,45 @@ export function canonicalTimestamp(iso: string): string {
  */
 export function listingSortKey(updatedAt: string, jobId: string): string {
   return `${canonicalTimestamp(updatedAt)}#${jobId}`;
+}
+
+/**
+ * The write shard of a job in an index of `shards` shards: FNV-1a of the job id, so it is stable
+ * (a job never moves shard) and spread evenly over the derived, hash-like job ids.
+ *
+ * @example listingShard('jw-1f', 64) // a number in 0..63, the same on every call
+ */
+export function listingShard(jobId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(jobId, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % shards;
+}
+
+/**
+ * One shard's partition value: `<value>#<shard, 2 digits>`.
+ *
+ * @example shardPartition('RUNNING', 7) // 'RUNNING#07'
+ */
+export function shardPartition(value: string, shard: number): string {
+  return `${value}#${String(shard).padStart(2, '0')}`;
+}
+
+/**
+ * The partition of a job in an index: its value in the shard of its job id.
+ *
+ * @example listingPartition(INDEXES.allJobs, 'ALL', 'jw-1f') // 'ALL#<shard>'
+ */
+export function listingPartition(index: ListingIndex, value: string, jobId: string): string {
+  return shardPartition(value, listingShard(jobId, index.shards));
+}
+
+/**
+ * Every shard partition of a value in an index, the ones a listing reads.
+ *
+ * @example listingPartitions(INDEXES.byStatus, 'FAILED').length // INDEXES.byStatus.shards
+ */
+export function listingPartitions(index: ListingIndex, value: string): string[] {
+  return Array.from({ length: index.shards }, (_, shard) => shardPartition(value, shard));
 }
 
 /**

@@ -42,7 +42,10 @@ describe('job items', () => {
       expect(partitions.size).toBeGreaterThanOrEqual(8);
       for (const partition of partitions) expect(String(partition)).toMatch(new RegExp(`^${base}#\\d{2}$`));
     }
-    const again = latestItem(newJob({ jobId: 'jw-7', status: 'SUCCEEDED', updatedAt: '2025-07-01T00:00:00Z' }), NINETY_DAYS);
+    const again = latestItem(
+      newJob({ jobId: 'jw-7', status: 'SUCCEEDED', updatedAt: '2025-07-01T00:00:00Z' }),
+      NINETY_DAYS,
+    );
     expect(String(again.gsiAllPk)).toBe(String(items[7]?.gsiAllPk));
     expect(String(again.gsiStatusPk).split('#')[1]).toBe(String(items[7]?.gsiStatusPk).split('#')[1]);
   });

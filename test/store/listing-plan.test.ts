@@ -6,6 +6,7 @@ import { JOB_STATUSES, type JobStatus } from '../../lib/jobs/job-status.js';
 import type { ListJobsQuery } from '../../lib/store/job-store.js';
 import { type CheckedListJobsQuery, checkListJobsQuery } from '../../lib/store/list-query.js';
 import { type ListingPlan, listingQuery, planListing } from '../../lib/store/listing-plan.js';
+import { INDEXES } from '../../lib/store/table-design.js';
 
 /** The plan of a query as a caller would send it (checked first, as the store does). */
 function plan(query: ListJobsQuery): ListingPlan {
@@ -29,8 +30,11 @@ describe('planListing: which index', () => {
       partitionValue: 'ALL',
       keyCondition: '#pk = :pk',
       names: { '#pk': 'gsiAllPk' },
-      values: { ':pk': 'ALL' },
+      values: {},
     });
+    expect(result.partitions).toEqual(
+      Array.from({ length: INDEXES.allJobs.shards }, (_, shard) => `ALL#${String(shard).padStart(2, '0')}`),
+    );
     expect(result.filter).toBeUndefined();
   });
 
@@ -88,8 +92,8 @@ describe('planListing: which index', () => {
     expect(result.partitionValue).toBe('avid-main');
     expect(result.filter).toBe('#status IN (:status0, :status1) AND #vendor = :vendor');
     expect(result.names).toEqual({ '#pk': 'gsiConnectionPk', '#status': 'status', '#vendor': 'vendor' });
+    expect(result.partitions[0]).toBe('avid-main#00');
     expect(result.values).toEqual({
-      ':pk': 'avid-main',
       ':status0': 'QUEUED',
       ':status1': 'RUNNING',
       ':vendor': 'avid-ctms',
@@ -130,9 +134,9 @@ describe('planListing: the updatedAt range', () => {
 
     // Assess
     expect(since.keyCondition).toBe('#pk = :pk AND #sk >= :since');
-    expect(since.values).toEqual({ ':pk': 'ALL', ':since': '2025-06-01T00:00:00.000Z#' });
+    expect(since.values).toEqual({ ':since': '2025-06-01T00:00:00.000Z#' });
     expect(until.keyCondition).toBe('#pk = :pk AND #sk <= :until');
-    expect(until.values).toEqual({ ':pk': 'ALL', ':until': '2025-06-01T00:00:00.000Z$' });
+    expect(until.values).toEqual({ ':until': '2025-06-01T00:00:00.000Z$' });
   });
 
   it('names no sort key without a range: DynamoDB refuses unused names', () => {
@@ -198,17 +202,13 @@ describe('planListing: the cursor fingerprint', () => {
 });
 
 describe('listingQuery', () => {
-  it('reads the chosen index newest first, and pages by all four key attributes', () => {
+  it('reads every shard of the chosen index newest first, from one boundary', () => {
     // Prepare
-    const startKey = {
-      pk: 'JOB#jw-1',
-      sk: 'LATEST',
-      gsiStatusPk: 'FAILED',
-      gsiSk: '2025-06-01T00:00:00.000Z#jw-1',
-    };
+    const after = '2025-06-01T00:00:00.000Z#jw-1';
+    const chosen = plan({ statuses: ['FAILED'] });
 
     // Act
-    const query = listingQuery('jobs', plan({ statuses: ['FAILED'] }), 10, startKey);
+    const query = listingQuery('jobs', chosen, 10, after);
 
     // Assess
     expect(query).toEqual({
@@ -217,13 +217,16 @@ describe('listingQuery', () => {
         IndexName: 'byStatus',
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'gsiStatusPk' },
-        ExpressionAttributeValues: { ':pk': 'FAILED' },
+        ExpressionAttributeValues: {},
         ScanIndexForward: false,
       },
+      partitionKey: 'gsiStatusPk',
+      partitions: chosen.partitions,
       limit: 10,
-      startKey,
-      keyAttributes: ['pk', 'sk', 'gsiStatusPk', 'gsiSk'],
+      after,
     });
+    expect(chosen.partitions).toHaveLength(INDEXES.byStatus.shards);
+    expect(chosen.partitions.every((partition) => partition.startsWith('FAILED#'))).toBe(true);
   });
 
   it('pages 25 at a time unless told, and carries the filter when there is one', () => {
@@ -232,7 +235,7 @@ describe('listingQuery', () => {
 
     // Assess
     expect(query.limit).toBe(25);
-    expect(query.startKey).toBeUndefined();
+    expect(query.after).toBeUndefined();
     expect(query.input.FilterExpression).toBe('#status IN (:status0, :status1)');
   });
 });
@@ -290,7 +293,8 @@ describe('planListing: properties', () => {
         const result = planListing(candidate);
         const expressions = `${result.keyCondition} ${result.filter ?? ''}`;
         expect(placeholders(expressions, '#')).toEqual(Object.keys(result.names).sort());
-        expect(placeholders(expressions, ':')).toEqual(Object.keys(result.values).sort());
+        // `:pk` is each shard's own partition, set per Query.
+        expect(placeholders(expressions, ':')).toEqual([':pk', ...Object.keys(result.values)].sort());
       }),
     );
   });

@@ -1,13 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, InvalidInputError } from '../../lib/jobs/errors.js';
 import { PageCursors, queryFingerprint } from '../../lib/store/page-cursor.js';
 
 const SECRET = 'unit-test-secret-0123456789';
-const position = {
-  index: 'byStatus',
-  startKey: { pk: 'JOB#jw-1', sk: 'LATEST', gsiSk: '2025-06-01T00:00:00.000Z#jw-1' },
-};
+/** A listing boundary as the store writes it: canonical `updatedAt`, then a derived job id. */
+const position = '2025-06-01T00:00:00.000Z#jw-0123456789abcdef012345';
 
 describe('PageCursors', () => {
   it('gives back the position it encoded, for the same query', () => {
@@ -28,6 +26,30 @@ describe('PageCursors', () => {
 
     // Assess
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  });
+
+  it('stays short: a listing boundary fits in under 80 characters', () => {
+    // Act
+    const cursor = new PageCursors(SECRET).encode(queryFingerprint(['list', []]), position);
+
+    // Assess
+    expect(cursor.length).toBeLessThan(80);
+  });
+
+  it.each([
+    ['a history key', 'V#0000000007'],
+    ['a timestamp before 1970', '1969-12-31T23:59:59.999Z#jw-1'],
+    ['a non-canonical timestamp', '2025-06-01T00:00:00Z#jw-1'],
+    ['non-ASCII text', '2025-06-01T00:00:00.000Z#jw-été'],
+  ])('round-trips %s', (_, after) => {
+    // Prepare
+    const cursors = new PageCursors(SECRET);
+
+    // Act
+    const decoded = cursors.decode(cursors.encode('fp', after), 'fp');
+
+    // Assess
+    expect(decoded).toBe(after);
   });
 
   it('refuses a cursor issued for another query', () => {
@@ -62,16 +84,20 @@ describe('PageCursors', () => {
     expect(decoding).toThrow('cursor is malformed');
   });
 
-  it('refuses a correctly signed payload of the wrong shape', () => {
-    // Prepare: a start key holding a number, signed with the real secret.
+  const tag = [...createHash('sha256').update('fp').digest().subarray(0, 6)];
+  it.each([
+    ['an unknown format version', Buffer.from([9, ...tag, 0, 65])],
+    ['an unknown boundary encoding', Buffer.from([2, ...tag, 7, 65])],
+    ['an empty boundary', Buffer.from([2, ...tag, 0])],
+    ['a truncated header', Buffer.from([2, 1, 2])],
+  ])('refuses a correctly signed payload with %s', (_, payload) => {
+    // Prepare: signed with the real secret, as a leaked secret or a bug would produce.
     const cursors = new PageCursors(SECRET);
-    const payload = Buffer.from(JSON.stringify({ v: 1, q: 'fp', i: 'x', k: { pk: 1 } })).toString(
-      'base64url',
-    );
-    const signature = createHmac('sha256', SECRET).update(payload).digest('base64url');
+    const signature = createHmac('sha256', SECRET).update(payload).digest().subarray(0, 12);
 
     // Act
-    const decoding = () => cursors.decode(`${payload}.${signature}`, 'fp');
+    const decoding = () =>
+      cursors.decode(`${payload.toString('base64url')}.${signature.toString('base64url')}`, 'fp');
 
     // Assess
     expect(decoding).toThrow(InvalidInputError);
