@@ -9,6 +9,7 @@ import { API_ROUTES } from '../lib/api/route-table.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { adapterNeedsOf } from './shared/api-adapter-needs.js';
 import { type AdapterNeeds, awsWatchServices, logger } from './shared/aws-services.js';
+import { flushMetrics } from './shared/observability.js';
 
 /**
  * The HTTP API: API Gateway (REST, proxy) in AWS, the local server locally. Domain code throws;
@@ -36,6 +37,7 @@ export function createApiHandler(services: (needs?: AdapterNeeds) => Promise<Wat
   });
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
+    .use(flushMetrics())
     .use({
       onError: async (request) => {
         const problem = problemFor(request.error);

@@ -9,11 +9,13 @@ import {
 } from '../lib/watch/execution-ended.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
 import { awsServicesWithoutAdapters, logger } from './shared/aws-services.js';
+import { flushMetrics } from './shared/observability.js';
 
 /** Target of the rule on this state machine's executions ending ABORTED, TIMED_OUT or FAILED. */
 export function createExecutionEndedHandler(services: () => Promise<WatchServices>) {
   return middy<ExecutionStatusChange, void>()
     .use(injectLambdaContext(logger))
+    .use(flushMetrics())
     .use(parser({ schema: ExecutionStatusChangeSchema, envelope: EventBridgeEnvelope }))
     .handler(async (change) => onExecutionEnded(await services(), change));
 }

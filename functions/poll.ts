@@ -6,6 +6,7 @@ import type { WatchServices } from '../lib/watch/watch-services.js';
 import { type PollEvent, PollEventSchema, type PollResult } from '../lib/workflow/poll-contract.js';
 import { asWorkflowError } from '../lib/workflow/workflow-errors.js';
 import { type AdapterNeeds, awsWatchServices, logger } from './shared/aws-services.js';
+import { flushMetrics } from './shared/observability.js';
 
 /**
  * The state machine's poll task. Returns the final snapshot when the job succeeded; otherwise
@@ -14,6 +15,7 @@ import { type AdapterNeeds, awsWatchServices, logger } from './shared/aws-servic
 export function createPollHandler(services: (needs?: AdapterNeeds) => Promise<WatchServices>) {
   return middy<PollEvent, PollResult>()
     .use(injectLambdaContext(logger))
+    .use(flushMetrics())
     .use(parser({ schema: PollEventSchema }))
     .handler(async (event) => {
       // Building the services reads Secrets Manager: a blip there is trouble to retry like any

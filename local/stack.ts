@@ -14,6 +14,7 @@ import { DynamoJobStore } from '../lib/store/dynamo-job-store.js';
 import { adapterFor } from '../lib/vendors/registry.js';
 import { ConnectionSessions } from '../lib/watch/connection-sessions.js';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
+import { RecordedWatchMetrics } from '../lib/watch/watch-metrics.js';
 import type { AdapterLookup, WatchServices } from '../lib/watch/watch-services.js';
 import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
@@ -166,6 +167,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     workflows: runner,
     callbacks,
     logger,
+    // The metrics the deployed functions publish, kept in memory for tests and the console.
+    metrics: new RecordedWatchMetrics(),
     now: () => new Date(clock.now()),
     random: options.random,
   };

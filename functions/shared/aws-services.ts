@@ -1,6 +1,7 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StaticConnectionRegistry } from '../../lib/config/connection-registry.js';
@@ -17,6 +18,7 @@ import { ConnectionSessions } from '../../lib/watch/connection-sessions.js';
 import type { WatchServices } from '../../lib/watch/watch-services.js';
 import { SfnCallbackNotifier, SfnWorkflowStarter } from '../../lib/workflow/sfn-ports.js';
 import { logger } from './logger.js';
+import { PowertoolsWatchMetrics, tracer, XrayWatchTracer } from './observability.js';
 
 export { logger };
 
@@ -94,7 +96,10 @@ function sharedServices(wiring: AdapterWiring): Promise<WatchServices> {
 }
 
 async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
-  const secrets = new SecretsProvider();
+  // Every AWS SDK call is a subsegment of the invocation's trace.
+  const secrets = new SecretsProvider({
+    awsSdkV3Client: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+  });
   const cursorSecret = await secrets.get(requireEnv('CURSOR_SECRET_ARN'), { maxAge: 3600 });
   if (typeof cursorSecret !== 'string' || cursorSecret.length < 16) {
     throw new ConfigurationError('The cursor signing secret is missing or too short');
@@ -103,11 +108,11 @@ async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
   // once per container, with the services.
   const connections = readDeployedConnections(process.env);
   const stateMachineArn = process.env.STATE_MACHINE_ARN;
-  const sfn = new SFNClient({});
+  const sfn = tracer.captureAWSv3Client(new SFNClient({}));
   const built: WatchServices = {
     store: new DynamoJobStore({
       tableName: requireEnv('TABLE_NAME'),
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      client: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
         marshallOptions: { removeUndefinedValues: true },
       }),
       cursorSecret,
@@ -116,7 +121,10 @@ async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
     adapters: wiring.lookup,
     credentials: new SecretsManagerCredentialsProvider(secrets),
     sessions: new ConnectionSessions(),
-    events: new EventBridgePublisher(requireEnv('EVENT_BUS_NAME'), new EventBridgeClient({})),
+    events: new EventBridgePublisher(
+      requireEnv('EVENT_BUS_NAME'),
+      tracer.captureAWSv3Client(new EventBridgeClient({})),
+    ),
     workflows: stateMachineArn
       ? new SfnWorkflowStarter(stateMachineArn, sfn)
       : {
@@ -128,6 +136,8 @@ async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
         },
     callbacks: new SfnCallbackNotifier(sfn),
     logger,
+    metrics: new PowertoolsWatchMetrics(),
+    tracer: new XrayWatchTracer(),
     now: () => new Date(),
   };
   const { jobRead } = wiring;

@@ -122,6 +122,20 @@ export const JobSchema = z.object({
     .object({ minIntervalSeconds: z.number().optional(), maxIntervalSeconds: z.number().optional() })
     .optional(),
   adapterState: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * The watch's execution as of the latest stored change: its name, and its ARN when deployed
+   * (the local stack's executions have a name only).
+   */
+  execution: z.object({ name: z.string(), arn: z.string().optional() }).optional(),
+  /**
+   * The poll that stored the latest change, when the state machine then planned to poll next,
+   * and how many polls stored a change so far. Written with a change only (a poll that changes
+   * nothing writes nothing): between changes the watch has polled since `lastPolledAt`, and
+   * `polls` counts only the polls that stored something.
+   */
+  lastPolledAt: IsoTimestamp.optional(),
+  nextPollAt: IsoTimestamp.optional(),
+  polls: z.number().int().nonnegative().optional(),
   /** The caller's idempotency key, and a hash of the request it first came with. */
   idempotencyKey: z.string().optional(),
   requestHash: z.string().optional(),

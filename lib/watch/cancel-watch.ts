@@ -5,6 +5,7 @@ import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { applyOwnVerdict } from '../jobs/transitions.js';
 import { adapterCallFor, secretsOf } from './adapter-context.js';
+import { metricsOf } from './watch-metrics.js';
 import type { WatchServices } from './watch-services.js';
 
 export interface CancelWatchResult {
@@ -77,6 +78,10 @@ export async function cancelWatch(
     ),
   );
   if (result.changed) {
+    metricsOf(services).jobEnded(
+      { vendor: result.job.vendor, connection: result.job.connection },
+      'CANCELLED',
+    );
     try {
       await services.events.publish([
         jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status),

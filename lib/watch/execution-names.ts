@@ -55,3 +55,17 @@ export function attemptOfExecutionName(name: string): number {
   const { attempt } = splitSuffixes(name);
   return attempt ? Number(attempt) : 1;
 }
+
+/**
+ * The execution a job shows, from the id Step Functions gives a task (`$$.Execution.Id`): its
+ * name, and its ARN when it is one in AWS. The local runner's ids are ARN-shaped in region
+ * `local`, which names nothing an operator could open, so a local job shows the name only.
+ *
+ * @example executionOf('arn:aws:states:eu-west-1:123456789012:execution:jobwatch-dev-watch:jw-1f') // { name: 'jw-1f', arn: 'arn:…' }
+ */
+export function executionOf(executionId: string): { name: string; arn?: string } {
+  const name = executionId.slice(executionId.lastIndexOf(':') + 1);
+  const region = executionId.split(':')[3];
+  const inAws = executionId.startsWith('arn:') && region !== undefined && region !== '' && region !== 'local';
+  return inAws ? { name, arn: executionId } : { name };
+}

@@ -2,6 +2,7 @@ import { JobNotFoundError } from '../jobs/errors.js';
 import { applyWatchStopped } from '../jobs/transitions.js';
 import type { WatchFailureEvent } from '../workflow/poll-contract.js';
 import { answerWaiters } from './waiters.js';
+import { metricsOf } from './watch-metrics.js';
 import type { WatchServices } from './watch-services.js';
 
 /**
@@ -15,16 +16,23 @@ export async function recordWatchFailure(services: WatchServices, event: WatchFa
   const cause = readLambdaCause(event.failure.Cause);
   const message = `Watch stopped: ${event.failure.Error}${cause ? `: ${cause.slice(0, 500)}` : ''}`;
   services.logger.error('Watch failed', { jobId, error: event.failure.Error });
-  if (!jobId) return;
+  // Counted before anything can fail: a broken watch is what the operator's alarm is about.
+  const unknownScope = { vendor: 'unknown', connection: event.input.connection ?? 'unknown' };
+  if (!jobId) {
+    metricsOf(services).watchFailed(unknownScope);
+    return;
+  }
   let job: Awaited<ReturnType<typeof services.store.update>>['job'];
   try {
     ({ job } = await services.store.update(jobId, (current) =>
       applyWatchStopped(current, message, services.now()),
     ));
   } catch (error) {
+    metricsOf(services).watchFailed(unknownScope);
     if (error instanceof JobNotFoundError) return;
     throw error;
   }
+  metricsOf(services).watchFailed({ vendor: job.vendor, connection: job.connection });
   await answerWaiters(services, job);
 }
 

@@ -7,6 +7,7 @@ import type { JobStore } from '../store/job-store.js';
 import type { AnyVendorAdapter } from '../vendors/vendor-adapter.js';
 import type { CallbackNotifier, WorkflowStarter } from '../workflow/workflow-ports.js';
 import type { ConnectionSessions } from './connection-sessions.js';
+import type { WatchMetrics, WatchTracer } from './watch-metrics.js';
 
 export type AdapterLookup = (vendor: VendorName) => AnyVendorAdapter;
 
@@ -22,6 +23,10 @@ export interface WatchServices {
   workflows: WorkflowStarter;
   callbacks: CallbackNotifier;
   logger: Logger;
+  /** What the watch counts (EMF deployed, in memory locally); none: nothing is counted. */
+  metrics?: WatchMetrics | undefined;
+  /** Traces vendor calls (X-Ray subsegments deployed); none: they are only run. */
+  tracer?: WatchTracer | undefined;
   now(): Date;
   random?: (() => number) | undefined;
 }
