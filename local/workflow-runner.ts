@@ -120,9 +120,87 @@ function assertPayloadSize(what: string, value: unknown): void {
 /** Execution names as Step Functions (with CloudWatch logging) takes them. */
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
+type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number };
 type Definition = {
-  States: Record<string, { Type: string; Seconds?: number; Retry?: { IntervalSeconds?: number }[] }>;
+  States: Record<string, { Type: string; Seconds?: number; Retry?: Retrier[] }>;
 };
+
+/**
+ * One state's visit as Step Functions' context object describes it (`$$.State.RetryCount`,
+ * `$$.State.EnteredTime`), which aws-local-stepfunctions does not provide. A visit begins when
+ * the state's parameters are first evaluated; each attempt that ends with an error a retrier
+ * still takes (the same rule, per visit, as the library's) keeps it open, and RetryCount
+ * counts those retries whichever retrier took them; success or an error no retrier takes ends
+ * it, so the next entry (after a Catch led back) starts at 0 again, as in AWS.
+ */
+class StateVisit {
+  private attempts = 0;
+  private enteredAt = 0;
+  private open = false;
+  private readonly retried: number[];
+
+  constructor(
+    private readonly retriers: readonly Retrier[],
+    private readonly now: () => number,
+  ) {
+    this.retried = retriers.map(() => 0);
+  }
+
+  /** The fields of `$$.State` while this state runs, read when its parameters are evaluated. */
+  contextFields(name: string): object {
+    const visit = this;
+    return {
+      Name: name,
+      get RetryCount() {
+        visit.begin();
+        return visit.attempts;
+      },
+      get EnteredTime() {
+        visit.begin();
+        return new Date(visit.enteredAt).toISOString();
+      },
+    };
+  }
+
+  /** One attempt ended: successfully (`errorName` undefined) or with that error. */
+  attemptEnded(errorName?: string): void {
+    this.begin();
+    this.attempts += 1;
+    const index =
+      errorName === undefined
+        ? -1
+        : this.retriers.findIndex((retrier) =>
+            retrier.ErrorEquals.some(
+              (name) => name === errorName || name === 'States.ALL' || name === 'States.TaskFailed',
+            ),
+          );
+    const retrier = this.retriers[index];
+    if (!retrier || (this.retried[index] ?? 0) >= (retrier.MaxAttempts ?? 3)) {
+      this.open = false;
+      return;
+    }
+    this.retried[index] = (this.retried[index] ?? 0) + 1;
+  }
+
+  private begin(): void {
+    if (this.open) return;
+    this.open = true;
+    this.attempts = 0;
+    this.retried.fill(0);
+    this.enteredAt = this.now();
+  }
+}
+
+/**
+ * aws-local-stepfunctions stamps `$$.Execution.StartTime` with the wall clock, whatever the
+ * context says; the poll function compares it with the runner's clock (scaled or manual), so
+ * the Poll payload gets the clock's start instead.
+ */
+function withStartTime(payload: unknown, startTime: string): unknown {
+  const event = payload as { execution?: { startTime?: unknown } };
+  if (typeof event?.execution?.startTime !== 'string') return payload;
+  return { ...event, execution: { ...event.execution, startTime } };
+}
 
 /** Each Task's retriers' intervals, scaled by the clock, in definition order (as the library takes them). */
 function retryIntervals(definition: Definition, msPerSecond: number): Record<string, number[]> {
@@ -305,24 +383,37 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         succeed: () => undefined,
       }) as Context;
 
+    const definition = this.options.definition as Definition;
+    const pollVisit = new StateVisit(definition.States[WORKFLOW_STATES.poll]?.Retry ?? [], () => clock.now());
+    const startTime = new Date(clock.now()).toISOString();
     const run = this.machine.run(input as never, {
       noThrowOnAbort: false,
       context: {
         Execution: {
           Id: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
           Name: name,
-          StartTime: new Date(clock.now()).toISOString(),
+          StartTime: startTime,
           Input: input,
         },
+        // Only the Poll state reads `$$.State`.
+        State: pollVisit.contextFields(WORKFLOW_STATES.poll),
       } as never,
       overrides: {
         taskResourceLocalHandlers: {
-          [WORKFLOW_STATES.poll]: async (payload) => {
+          [WORKFLOW_STATES.poll]: async (evaluated) => {
             refuseIfAborted();
             execution.polls += 1;
-            return this.invokeTask(WORKFLOW_STATES.poll, execution, payload, () =>
-              this.options.handlers.poll(payload as never, lambdaContext('poll')),
-            );
+            const payload = withStartTime(evaluated, startTime);
+            try {
+              const result = await this.invokeTask(WORKFLOW_STATES.poll, execution, payload, () =>
+                this.options.handlers.poll(payload as never, lambdaContext('poll')),
+              );
+              pollVisit.attemptEnded();
+              return result;
+            } catch (error) {
+              pollVisit.attemptEnded(error instanceof Error ? error.name : 'Error');
+              throw error;
+            }
           },
           [WORKFLOW_STATES.recordWatchFailure]: async (payload) => {
             refuseIfAborted();

@@ -102,6 +102,11 @@ export class WatchWorkflow extends Construct {
           id: sfn.JsonPath.stringAt('$$.Execution.Id'),
           startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
         },
+        // This visit of Poll: how much history the execution has used (see historyEventsUsed).
+        state: {
+          retryCount: sfn.JsonPath.numberAt('$$.State.RetryCount'),
+          enteredTime: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+        },
       }),
     });
     for (const seconds of POLL_INTERVAL_TIERS) {

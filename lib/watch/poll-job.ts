@@ -25,6 +25,7 @@ import {
   type ExecutionInput,
   executionNameOf,
   HISTORY_EVENTS_PER_POLL,
+  historyEventsUsed,
   JOB_ERROR_NAMES,
   POLL_INTERVAL_TIERS,
   type PollEvent,
@@ -64,7 +65,7 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   const latest = await checkStall(services, connection, read.job, now);
   if (isFinal(latest.status)) return finish(services, input, latest);
 
-  if (historyBudgetSpent(input, event.execution.startTime, now)) throw continueAsNew(services, event, latest);
+  if (historyBudgetSpent(event, now)) throw continueAsNew(services, event, latest);
 
   const decision = nextPollForJob(latest, connection, now, { hints, random: services.random });
   throw new PollAgainError(decision.delaySeconds, decision.reason);
@@ -284,14 +285,27 @@ async function checkStall(
   return result.job;
 }
 
-/** Continue as a new execution before the history limit, bounded from the time spent. */
-function historyBudgetSpent(input: ExecutionInput, executionStartTime: string, now: Date): boolean {
-  const started = Date.parse(executionStartTime);
+/**
+ * Continue as a new execution before the history limit. The history this execution used is
+ * bounded from its Poll visit (see {@link historyEventsUsed}); an execution started with an
+ * older definition sends no visit, and falls back to the time since it started, at one poll
+ * per smallest tier.
+ */
+function historyBudgetSpent(event: PollEvent, now: Date): boolean {
+  const budget = event.input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  const executionStart = event.execution.startTime;
+  if (event.state) {
+    const used = historyEventsUsed({
+      executionStart,
+      visitEntered: event.state.enteredTime,
+      retryCount: event.state.retryCount,
+    });
+    return used >= budget;
+  }
+  const started = Date.parse(executionStart);
   if (Number.isNaN(started)) return false;
   const elapsed = Math.max(0, (now.getTime() - started) / 1000);
-  // No poll comes sooner than the smallest tier, so this bounds the polls made so far.
   const pollsAtMost = elapsed / POLL_INTERVAL_TIERS[0] + 1;
-  const budget = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   return pollsAtMost * HISTORY_EVENTS_PER_POLL >= budget;
 }
 

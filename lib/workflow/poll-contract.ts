@@ -32,6 +32,50 @@ export const MAX_POLL_ATTEMPTS = 99_999_999;
 export const HISTORY_EVENTS_PER_POLL = 3;
 export const DEFAULT_MAX_HISTORY_EVENTS = 20_000;
 
+/**
+ * Transient trouble is retried this many times within one visit of the Poll state (the visit's
+ * budget: Step Functions counts a retrier's attempts across the visit) before the Catch pauses
+ * for {@link TROUBLE_PAUSE_SECONDS} and enters Poll afresh.
+ */
+export const TRANSIENT_RETRY_MAX_ATTEMPTS = 4;
+/** The pause before a fresh Poll visit once a visit's transient retries are spent. */
+export const TROUBLE_PAUSE_SECONDS = 60;
+/** Events a Poll visit adds besides its attempts: state entered/exited, the pause's entered/exited. */
+const EVENTS_PER_VISIT = 4;
+
+/**
+ * An upper bound on the history events an execution has used by the current attempt of the
+ * Poll state, from the context object (`$$.State.RetryCount`, `$$.State.EnteredTime`).
+ *
+ * The current visit is counted exactly: RetryCount counts every retry of the state in this
+ * visit, whichever retrier took it, and each attempt is one Lambda invocation's three events.
+ * Earlier visits (each ended by spent transient retries, then the pause) are gone from the
+ * context, and no state can carry their count: the Catch that ends a visit does not see
+ * RetryCount, and the errors that end one are Lambda's own. They are bounded by the time they
+ * took instead: no poll comes sooner than the smallest tier, and each visit adds at most its
+ * transient retries (jittered, so any time apart) and its own few events, with a pause of
+ * {@link TROUBLE_PAUSE_SECONDS} after it. That bound is generous — after trouble a long watch
+ * continues at its next poll — but trouble is rare, and a continuation is cheap.
+ *
+ * @example historyEventsUsed({ executionStart: '…T00:00:00Z', visitEntered: '…T00:00:00Z', retryCount: 9 }) // 30
+ */
+export function historyEventsUsed(facts: {
+  executionStart: string;
+  visitEntered: string;
+  retryCount: number;
+}): number {
+  const thisVisit = (facts.retryCount + 1) * HISTORY_EVENTS_PER_POLL + EVENTS_PER_VISIT;
+  const earlierSeconds = Math.max(
+    0,
+    (Date.parse(facts.visitEntered) - Date.parse(facts.executionStart)) / 1000,
+  );
+  if (!(earlierSeconds > 0)) return thisVisit;
+  const earlierPolls = earlierSeconds / POLL_INTERVAL_TIERS[0] + 1;
+  const earlierVisits = earlierSeconds / TROUBLE_PAUSE_SECONDS;
+  const perVisit = TRANSIENT_RETRY_MAX_ATTEMPTS * HISTORY_EVENTS_PER_POLL + EVENTS_PER_VISIT;
+  return thisVisit + earlierPolls * HISTORY_EVENTS_PER_POLL + earlierVisits * perVisit;
+}
+
 /** The error names an execution (and a task-token caller) fails with when the job did not succeed. */
 export const JOB_ERROR_NAMES = {
   FAILED: 'JobFailed',
@@ -116,6 +160,16 @@ export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 export const PollEventSchema = z.object({
   input: ExecutionInputSchema,
   execution: z.object({ id: z.string(), startTime: z.string() }),
+  /**
+   * The Poll state's visit (`$$.State.RetryCount`, `$$.State.EnteredTime`): what bounds the
+   * history used. Absent from executions that started with an older definition.
+   */
+  state: z.object({ retryCount: z.number().int().nonnegative(), enteredTime: z.string() }).optional(),
+  /**
+   * Set by the root execution's AwaitWatchResult state (`$$.Task.Token`): register this token
+   * as a waiter of the job — answered at once if the job has ended — instead of polling.
+   */
+  awaitResult: z.object({ taskToken: z.string().min(1) }).optional(),
 });
 export type PollEvent = z.infer<typeof PollEventSchema>;
 

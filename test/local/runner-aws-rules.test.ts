@@ -59,6 +59,53 @@ describe('the local runner, held to Step Functions rules', () => {
     expect(call).toBe(5);
   });
 
+  it('gives the context object’s State.RetryCount and EnteredTime per visit, reset when the state is entered again', async () => {
+    // Step Functions' RetryCount counts every retry of the visit, whichever retrier took it;
+    // a Catch that leads back into the state starts a new visit at 0 with a new EnteredTime.
+    const definition = {
+      StartAt: 'Poll',
+      States: {
+        Poll: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { 'retryCount.$': '$$.State.RetryCount', 'enteredTime.$': '$$.State.EnteredTime' },
+          Retry: [
+            { ErrorEquals: ['Again'], IntervalSeconds: 1, MaxAttempts: 99_999_999, BackoffRate: 1 },
+            { ErrorEquals: ['Flaky'], IntervalSeconds: 1, MaxAttempts: 1, BackoffRate: 1 },
+          ],
+          Catch: [{ ErrorEquals: ['Flaky'], Next: 'Pause', ResultPath: '$.failure' }],
+          End: true,
+        },
+        Pause: { Type: 'Wait', Seconds: 60, Next: 'Poll' },
+      },
+    };
+    const clock = manualClock();
+    const started = clock.now();
+    const script = ['Again', 'Flaky', 'Flaky', 'Again', 'done'];
+    const seen: { retryCount: number; enteredTime: string }[] = [];
+    const runner = new LocalWorkflowRunner({
+      definition,
+      clock,
+      waitSeconds: { Pause: 0 },
+      handlers: {
+        poll: async (payload: never) => {
+          seen.push(payload);
+          clock.advance(10);
+          const step = script[seen.length - 1];
+          if (step === 'done') return { done: true };
+          throw failing(step as string);
+        },
+        recordWatchFailure: async () => ({}),
+      },
+    });
+    await runner.start({ name: 'retry-count', input: { continuation: 0 } });
+
+    expect(await runner.waitFor('retry-count')).toMatchObject({ status: 'SUCCEEDED' });
+    expect(seen.map((payload) => payload.retryCount)).toEqual([0, 1, 2, 0, 1]);
+    const entered = seen.map((payload) => (Date.parse(payload.enteredTime) - started) / 1000);
+    expect(entered).toEqual([0, 0, 0, 30, 30]);
+  });
+
   it('keeps execution names unique: same name and input while running is the same start, anything else ExecutionAlreadyExists', async () => {
     let release: (() => void) | undefined;
     const runner = runnerFor(

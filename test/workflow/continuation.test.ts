@@ -20,7 +20,7 @@ describe('continuing a watch in a new execution', () => {
     env = undefined;
   });
 
-  /** A 15-minute command with a history budget so low that every ~45 s needs a continuation. */
+  /** A 15-minute command with a history budget so low that every third poll needs a continuation. */
   async function longWatch(injectFault?: (state: string, execution: LocalExecution) => Error | undefined) {
     env = await startAvidStack({
       functions: 'bundled',
@@ -41,7 +41,7 @@ describe('continuing a watch in a new execution', () => {
       createdAt: now,
       updatedAt: now,
     });
-    return { jobId, input: { jobId, continuation: 0, maxHistoryEvents: 30 } };
+    return { jobId, input: { jobId, continuation: 0, maxHistoryEvents: 13 } };
   }
 
   it('retries a throttled start of the continuation and the open-executions quota', async () => {

@@ -35,7 +35,7 @@ describe('the watch lifecycle', () => {
     // Act
     await env.stack.runner.start({
       name: started.job.jobId,
-      input: { jobId: started.job.jobId, continuation: 0, maxHistoryEvents: 30 },
+      input: { jobId: started.job.jobId, continuation: 0, maxHistoryEvents: 13 },
     });
     const outcome = await env.stack.runner.waitFor(started.job.jobId);
 
