@@ -3,6 +3,7 @@
  * simulated fleet, through the synthesized state machine run locally with compressed time.
  *
  *   npm run bench -- [--jobs 200] [--max-hours 2] [--speed 25] [--seed 7]
+ *   npm run bench -- --quick    (60 jobs up to 30 min: for development, not for the record)
  *   npm run bench -- --parse    (2 MB adversarial vs benign bodies per adapter: bench/parse.ts)
  *   npm run bench -- --bundles  (code size and cold import per function: bench/bundles.ts)
  *
@@ -11,7 +12,9 @@
  *
  * Prints per design: polls per job (p50/p95), state transitions per poll, Lambda invocations,
  * DynamoDB writes per job, detection delay (vendor end → jobwatch final, p50/p95), $ per 1,000
- * jobs from public prices — and whether each target is met. Not a timed test: a benchmark.
+ * jobs from public prices — and whether each target is met — and, per duration bucket and vendor,
+ * each design's polls over the oracle's (bench/oracle.ts): the gap to the physical limit.
+ * Not a timed test: a benchmark.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -22,6 +25,7 @@ import { scaledClock } from '../local/clock.js';
 import { type LocalStack, startLocalStack } from '../local/stack.js';
 import { CLASSIC_DEFINITION, CLASSIC_INTERVAL_SECONDS, createClassicPollHandler } from './classic-poller.js';
 import { createFleetJobs, createFleetSimulators, type FleetJob, planFleet } from './fleet.js';
+import { delayBoundFor, oraclePolls } from './oracle.js';
 
 /** Public list prices (us-east-1). */
 const PRICES = {
@@ -47,8 +51,11 @@ async function main(): Promise<void> {
       'max-hours': { type: 'string', default: '2' },
       speed: { type: 'string', default: '25' },
       seed: { type: 'string', default: '7' },
+      quick: { type: 'boolean', default: false },
     },
   });
+  // A fleet small and short enough to try a schedule change in about two minutes.
+  if (values.quick) Object.assign(values, { jobs: '60', 'max-hours': '0.5' });
   const jobCount = Number(values.jobs);
   const speed = Number(values.speed);
   const clock = scaledClock(speed);
@@ -337,6 +344,8 @@ function report(jobwatch: DesignResult, classic: DesignResult): void {
     byVendor,
   );
 
+  reportOracle(jobwatch, classic, metrics);
+
   const endings = new Map<string, number>();
   for (const entry of jobwatch.jobs)
     endings.set(entry.final?.status ?? 'missing', (endings.get(entry.final?.status ?? 'missing') ?? 0) + 1);
@@ -369,6 +378,74 @@ function report(jobwatch: DesignResult, classic: DesignResult): void {
   console.log('\nTargets:');
   for (const [target, met, value] of targets)
     console.log(`  ${met ? 'MET    ' : 'NOT MET'}  ${target}: ${value}`);
+}
+
+/** Polls the oracle needs for one fleet job, at the bound the targets use for its kind. */
+function oracleOf(job: FleetJob): number {
+  const progress = job.profile !== 'none';
+  return oraclePolls({
+    queueSeconds: job.startsAt - job.submittedAt,
+    runSeconds: job.durationSeconds,
+    progress,
+    boundSeconds: delayBoundFor(progress),
+  });
+}
+
+type Metrics = (
+  design: DesignResult,
+  filter?: (job: FleetJob) => boolean,
+) => { totalPolls: number; delays: number[]; jobs: DesignResult['jobs'] };
+
+/** Each design's polls over the oracle's, per duration bucket (by signal) and per vendor. */
+function reportOracle(jobwatch: DesignResult, classic: DesignResult, metrics: Metrics): void {
+  const row = (label: string, filter: (job: FleetJob) => boolean): string[] => {
+    const j = metrics(jobwatch, filter);
+    const c = metrics(classic, filter);
+    const oracle = j.jobs.reduce((sum, entry) => sum + oracleOf(entry.job), 0);
+    const over = (polls: number) => (oracle === 0 ? '–' : `${(polls / oracle).toFixed(2)}×`);
+    return [
+      label,
+      String(j.jobs.length),
+      String(oracle),
+      `${j.totalPolls} (${over(j.totalPolls)})`,
+      `${c.totalPolls} (${over(c.totalPolls)})`,
+      `${percentiles(j.delays)[1].toFixed(1)} vs ${percentiles(c.delays)[1].toFixed(1)}`,
+    ];
+  };
+  const header = [
+    '',
+    'jobs',
+    'oracle polls',
+    'jobwatch (÷ oracle)',
+    'classic (÷ oracle)',
+    'delay p95 (s) j vs c',
+  ];
+  const buckets = [
+    ['< 2 min', 0, 120],
+    ['2–10 min', 120, 600],
+    ['10–60 min', 600, 3600],
+    ['≥ 60 min', 3600, Number.POSITIVE_INFINITY],
+  ] as const;
+  for (const progress of [true, false]) {
+    const rows = buckets.map(([label, from, to]) =>
+      row(
+        label,
+        (job) =>
+          (job.profile !== 'none') === progress && job.durationSeconds >= from && job.durationSeconds < to,
+      ),
+    );
+    rows.push(row('all', (job) => (job.profile !== 'none') === progress));
+    console.log(
+      `\nOracle, ${progress ? 'jobs with progress' : 'jobs without progress'} (bound ${delayBoundFor(progress)} s):`,
+    );
+    printTable(['duration', ...header.slice(1)], rows);
+  }
+  const vendors = [...new Set(jobwatch.jobs.map((entry) => entry.job.vendor))];
+  console.log('\nOracle per vendor (each job at its own bound):');
+  printTable(
+    ['vendor', ...header.slice(1)],
+    [...vendors.map((vendor) => row(vendor, (job) => job.vendor === vendor)), row('all', () => true)],
+  );
 }
 
 function percentiles(values: number[]): [number, number] {
