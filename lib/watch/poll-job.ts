@@ -33,8 +33,10 @@ import {
 } from '../workflow/poll-contract.js';
 import { ContinueAsNewError, JobEndedError, PollAgainError } from '../workflow/workflow-errors.js';
 import { adapterCallFor, redactObservation, secretsOf } from './adapter-context.js';
+import { type PollMarks, withPollMarks } from './poll-marks.js';
 import { registerWatch } from './start-watch.js';
 import { answerWaiters } from './waiters.js';
+import { metricsOf, tracerOf } from './watch-metrics.js';
 import type { WatchServices } from './watch-services.js';
 
 /** No change in status or progress for this long marks a job stalled, unless the connection says otherwise. */
@@ -50,7 +52,13 @@ export const DEFAULT_STALL_AFTER_SECONDS = 6 * 3600;
  */
 export async function pollJob(services: WatchServices, event: PollEvent): Promise<PollResult> {
   const input = event.input;
-  const job = await loadJob(services, input, executionNameOf(event.execution.id));
+  const loaded = await loadJob(services, input, executionNameOf(event.execution.id));
+  return pollLoaded(withPollLogKeys(services, loaded, event), event, loaded);
+}
+
+/** One poll of a job already loaded; every log line of it names the job (see withPollLogKeys). */
+async function pollLoaded(services: WatchServices, event: PollEvent, job: Job): Promise<PollResult> {
+  const input = event.input;
   if (isFinal(job.status)) return finish(services, input, job);
 
   const now = services.now();
@@ -59,15 +67,19 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   }
 
   const connection = services.connections.get(job.connection);
-  const read = await readVendor(services, connection, job, now);
+  // One draw of the jitter for the whole poll: the nextPollAt stored with a change and the
+  // delay thrown below are the same decision.
+  const random = oneDraw(services.random);
+  const marks = pollMarksFor(services, { connection, event, now, random });
+  const read = await readVendor(services, connection, job, now, marks);
   const hints = withConnectionPause(services, connection, read.hints, now);
   if (isFinal(read.job.status)) return finish(services, input, read.job);
-  const latest = await checkStall(services, connection, read.job, now);
+  const latest = await checkStall(services, connection, read.job, now, marks(read.hints));
   if (isFinal(latest.status)) return finish(services, input, latest);
 
   if (historyBudgetSpent(event, now)) throw continueAsNew(services, event, latest);
 
-  const decision = nextPollForJob(latest, connection, now, { hints, random: services.random });
+  const decision = nextPollForJob(latest, connection, now, { hints, random });
   throw new PollAgainError(decision.delaySeconds, decision.reason);
 }
 
@@ -89,7 +101,10 @@ async function readVendor(
   connection: Connection,
   job: Job,
   now: Date,
+  marks: (hints: Observation['hints']) => PollMarks,
 ): Promise<{ job: Job; hints: Observation['hints'] }> {
+  const scope = { vendor: connection.vendor, connection: connection.name };
+  metricsOf(services).poll(scope);
   const read = await observe(services, connection, job).then(
     (observation) => ({ observation }),
     (failure: unknown) => ({ failure }),
@@ -99,13 +114,17 @@ async function readVendor(
     // tripped over what the vendor sent): a watch issue, polled again with back-off until the
     // deadline — an operator can fix a connection while its watches wait. The store's own
     // failures are not caught here: they leave the poll for the workflow to retry.
-    return { job: await recordWatchIssue(services, connection, job, read.failure, now), hints: undefined };
+    metricsOf(services).vendorOutcome(scope, watchIssueKind(read.failure) ?? 'internal');
+    const latest = await recordWatchIssue(services, connection, job, read.failure, now, marks(undefined));
+    return { job: latest, hints: undefined };
   }
   const { observation } = read;
-  const { job: latest } = await updateAndAnnounce(services, job.jobId, (current) =>
-    applyObservation(current, observation, now),
+  metricsOf(services).vendorOutcome(scope, 'ok');
+  const result = await updateAndAnnounce(services, job.jobId, (current) =>
+    withPollMarks(applyObservation(current, observation, now), marks(observation.hints)),
   );
-  return { job: latest, hints: observation.hints };
+  recordDetectionDelay(services, result, observation, now);
+  return { job: result.job, hints: observation.hints };
 }
 
 async function recordWatchIssue(
@@ -114,6 +133,7 @@ async function recordWatchIssue(
   job: Job,
   failure: unknown,
   now: Date,
+  marks: PollMarks,
 ): Promise<Job> {
   const kind = watchIssueKind(failure) ?? 'internal';
   // The failure may quote the vendor, and a vendor may echo a token or a key: redacted before
@@ -128,10 +148,13 @@ async function recordWatchIssue(
   const message = kind === 'internal' ? `${described.name}: ${described.message}` : described.message;
   const retryAt = services.sessions.of(connection).throttle.pausedUntil(services.now().getTime());
   const { job: latest } = await services.store.update(job.jobId, (current) =>
-    applyWatchIssue(
-      current,
-      { kind, message, ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}) },
-      now,
+    withPollMarks(
+      applyWatchIssue(
+        current,
+        { kind, message, ...(retryAt !== undefined ? { retryAt: new Date(retryAt).toISOString() } : {}) },
+        now,
+      ),
+      marks,
     ),
   );
   return latest;
@@ -207,7 +230,10 @@ async function observe(services: WatchServices, connection: Connection, job: Job
 async function observeRaw(services: WatchServices, connection: Connection, job: Job): Promise<Observation> {
   const { adapter, context, job: watched } = await adapterCallFor(services, connection, job);
   try {
-    const observation = await adapter.poll(context, watched);
+    const observation = await tracerOf(services).vendorCall(
+      { vendor: connection.vendor, connection: connection.name, operation: 'poll' },
+      () => adapter.poll(context, watched),
+    );
     const checked = ObservationSchema.safeParse(observation);
     if (!checked.success) {
       throw new VendorProtocolError(
@@ -238,6 +264,12 @@ async function updateAndAnnounce(
   transition: (current: Job) => TransitionResult,
 ): Promise<UpdateResult> {
   const result = await services.store.update(jobId, transition);
+  if (result.changed && isFinal(result.job.status) && !isFinal(result.previous.status)) {
+    metricsOf(services).jobEnded(
+      { vendor: result.job.vendor, connection: result.job.connection },
+      result.job.status,
+    );
+  }
   if (result.changed && result.job.status !== result.previous.status) {
     await publish(services, [jobEvent(DETAIL_TYPES.statusChanged, result.job, result.previous.status)]);
   }
@@ -262,6 +294,7 @@ async function checkStall(
   connection: Connection,
   job: Job,
   now: Date,
+  marks: PollMarks,
 ): Promise<Job> {
   const stallAfter = connection.polling?.stallAfterSeconds ?? DEFAULT_STALL_AFTER_SECONDS;
   // updatedAt moves with every stored change of status, progress or message.
@@ -279,7 +312,9 @@ async function checkStall(
     );
     return failed;
   }
-  const result = await services.store.update(job.jobId, (current) => applyStalled(current, true, now));
+  const result = await services.store.update(job.jobId, (current) =>
+    withPollMarks(applyStalled(current, true, now), marks),
+  );
   if (result.changed)
     await publish(services, [jobEvent(DETAIL_TYPES.stalled, result.job, result.previous.status)]);
   return result.job;
@@ -341,4 +376,65 @@ export function describeEnding(job: Job): string {
     parts.push(`: ${job.message}`);
   }
   return parts.join(' ').replace(' :', ':');
+}
+
+/**
+ * The services of one poll, whose logger puts the job's correlation keys on every line — the
+ * waiters', the store's, the adapter's. A child logger rather than `appendKeys` on the shared
+ * one: the local stack runs many polls at once on one logger, and a child's keys end with it.
+ */
+function withPollLogKeys(services: WatchServices, job: Job, event: PollEvent): WatchServices {
+  const logger = services.logger.createChild({
+    persistentKeys: {
+      jobId: job.jobId,
+      connection: job.connection,
+      vendor: job.vendor,
+      execution: event.execution.id,
+    },
+  });
+  return { ...services, logger };
+}
+
+/** The same jitter for every decision of one poll. */
+function oneDraw(random: (() => number) | undefined): () => number {
+  const value = (random ?? Math.random)();
+  return () => value;
+}
+
+/** What this poll writes down about itself with each change it stores (lib/watch/poll-marks.ts). */
+function pollMarksFor(
+  services: WatchServices,
+  poll: { connection: Connection; event: PollEvent; now: Date; random: () => number },
+): (hints: Observation['hints']) => PollMarks {
+  const { connection, event, now, random } = poll;
+  return (hints) => ({
+    executionId: event.execution.id,
+    at: now,
+    nextPollAt: (job) => {
+      if (isFinal(job.status)) return undefined;
+      const paused = withConnectionPause(services, connection, hints, now);
+      const { delaySeconds } = nextPollForJob(job, connection, now, { hints: paused, random });
+      return new Date(now.getTime() + delaySeconds * 1000);
+    },
+  });
+}
+
+/**
+ * How long the vendor's ending took to reach jobwatch: from when the vendor says the job last
+ * changed (its end, on the observation that ended it) to now, when it was stored. Only when that
+ * observation says so: an older vendorUpdatedAt would time something else.
+ */
+function recordDetectionDelay(
+  services: WatchServices,
+  result: UpdateResult,
+  observation: Observation,
+  now: Date,
+): void {
+  const endedNow = result.changed && isFinal(result.job.status) && !isFinal(result.previous.status);
+  if (!endedNow || !observation.vendorUpdatedAt) return;
+  const seconds = Math.max(0, (now.getTime() - Date.parse(observation.vendorUpdatedAt)) / 1000);
+  metricsOf(services).detectionDelay(
+    { vendor: result.job.vendor, connection: result.job.connection },
+    seconds,
+  );
 }
