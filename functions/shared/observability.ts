@@ -59,7 +59,7 @@ export class PowertoolsWatchMetrics implements WatchMetrics {
     // An empty batch was just flushed (or never filled): this metric's scope starts the next one.
     if (!this.target.hasStoredMetrics()) {
       this.target.clearDimensions();
-      this.target.addDimensions(dimensions);
+      addDimensionSets(this.target, dimensions);
       this.batchScope = key;
     }
     if (this.batchScope === key) {
@@ -67,9 +67,19 @@ export class PowertoolsWatchMetrics implements WatchMetrics {
       return;
     }
     const single = this.target.singleMetric();
-    single.addDimensions(dimensions);
+    addDimensionSets(single, dimensions);
     single.addMetric(name, unit, value);
   }
+}
+
+/**
+ * Each data point under two dimension sets: by vendor and connection (the dashboard SEARCHes
+ * those), and by service alone (the stage's total), which alarms read — an alarm cannot SEARCH,
+ * and the connections are too many to name one by one.
+ */
+function addDimensionSets(target: Metrics, dimensions: Record<string, string>): void {
+  target.addDimensions(dimensions);
+  target.addDimensions({});
 }
 
 /**

@@ -33,7 +33,7 @@ async function emfOf(run: () => Promise<unknown>): Promise<EmfDocument[]> {
 describe('the functions’ metrics (Powertools EMF)', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('publishes one poll’s metrics as one EMF document, by service, vendor and connection, even when the poll throws', async () => {
+  it('publishes one poll’s metrics as one EMF document, by vendor and connection and by service alone, even when the poll throws', async () => {
     // Prepare: a handler shaped like the poll's, which ends by throwing "poll again"
     const target = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'jobwatch-test' });
     const metrics = new PowertoolsWatchMetrics(target);
@@ -54,7 +54,7 @@ describe('the functions’ metrics (Powertools EMF)', () => {
     const [document] = documents;
     const [directive] = document?._aws.CloudWatchMetrics ?? [];
     expect(directive?.Namespace).toBe('jobwatch');
-    expect(directive?.Dimensions).toEqual([['service', 'vendor', 'connection']]);
+    expect(directive?.Dimensions).toEqual([['service', 'vendor', 'connection'], ['service']]);
     expect(directive?.Metrics).toEqual(
       expect.arrayContaining([
         { Name: METRIC_NAMES.polls, Unit: 'Count' },
