@@ -22,6 +22,11 @@ export const PollingSettingsSchema = z
     failOnStall: z.boolean().optional(),
     /** Deadline for jobs that do not bring their own; at most a year, a Step Functions execution's limit. */
     defaultDeadlineSeconds: z.number().int().min(60).max(MAX_DEADLINE_SECONDS).optional(),
+    /**
+     * Learn how long this connection's jobs take from the ones that ended, and poll jobs without
+     * progress where their end is likely (docs/polling.md). On unless set to false.
+     */
+    learnDurations: z.boolean().optional(),
   })
   .strict()
   .superRefine((polling, context) => {

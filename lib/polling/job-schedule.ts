@@ -1,5 +1,6 @@
 import type { Connection } from '../config/connections.js';
 import type { Job, Observation } from '../jobs/job.js';
+import { type DurationSketch, nextLearnedDelay } from './duration-model.js';
 import { DEFAULT_POLL_BOUNDS, nextPollDelay, type PollBounds, type ScheduleDecision } from './schedule.js';
 
 /**
@@ -27,8 +28,14 @@ export function nextPollForJob(
   job: Job,
   connection: Connection,
   now: Date,
-  options: { hints?: Observation['hints'] | undefined; random?: (() => number) | undefined } = {},
+  options: {
+    hints?: Observation['hints'] | undefined;
+    random?: (() => number) | undefined;
+    /** What the connection learned of its jobs' durations (undefined: nothing, or opted out). */
+    durations?: DurationSketch | undefined;
+  } = {},
 ): ScheduleDecision {
+  const bounds = pollBoundsFor(connection, job);
   return nextPollDelay({
     now,
     status: job.status,
@@ -40,7 +47,46 @@ export function nextPollForJob(
     troubleSince: job.watchIssue ? new Date(job.watchIssue.since) : undefined,
     hints: options.hints,
     deadline: job.deadline ? new Date(job.deadline) : undefined,
-    bounds: pollBoundsFor(connection, job),
+    bounds,
+    learnedDelaySeconds: learnedDelayFor(job, connection, now, bounds, options.durations),
     random: options.random,
   });
+}
+
+/**
+ * The delay bound learned durations aim at: a job that reports progress must be seen within the
+ * classic poller's 30 s (the model only guides its polls before a rate is known), one that does
+ * not within 90 s — three classic intervals, the most it can save at the same p95.
+ */
+export const LEARNED_DELAY_BOUNDS = { progress: 30, noProgress: 90 } as const;
+
+function learnedDelayFor(
+  job: Job,
+  connection: Connection,
+  now: Date,
+  bounds: PollBounds,
+  sketch: DurationSketch | undefined,
+): number | undefined {
+  if (!sketch || connection.polling?.learnDurations === false) return undefined;
+  const ageSeconds = (now.getTime() - Date.parse(job.createdAt)) / 1000;
+  return nextLearnedDelay(sketch, ageSeconds, {
+    // A queued job may yet report progress once it runs: held to the tighter bound until then.
+    boundSeconds:
+      job.status === 'RUNNING' && job.progress === undefined
+        ? LEARNED_DELAY_BOUNDS.noProgress
+        : LEARNED_DELAY_BOUNDS.progress,
+    minSeconds: bounds.minIntervalSeconds,
+    maxSeconds: bounds.maxIntervalSeconds,
+  });
+}
+
+/**
+ * The seconds a job that just ended took, as its connection's model learns them: from the start
+ * of its watch to its end as seen. Undefined for a job that did not end at its vendor (jobwatch's
+ * own verdicts: timed out, lost) — those say nothing of how long the vendor takes.
+ */
+export function learnedDurationOf(job: Job): number | undefined {
+  if (!job.finishedAt || job.status === 'TIMED_OUT' || job.status === 'LOST') return undefined;
+  const seconds = (Date.parse(job.finishedAt) - Date.parse(job.createdAt)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }

@@ -30,6 +30,11 @@ export interface ScheduleInput {
   /** The vendor's or adapter's own hints. */
   hints?: { retryAfterSeconds?: number | undefined; etaSeconds?: number | undefined } | undefined;
   deadline?: Date | undefined;
+  /**
+   * The delay the connection's learned durations ask for (duration-model.ts), when they know
+   * enough: used while the job shows no rate of progress, instead of the blind back-off.
+   */
+  learnedDelaySeconds?: number | undefined;
   bounds: PollBounds;
   /** 0 ≤ random() < 1; injectable so tests are deterministic. */
   random?: (() => number) | undefined;
@@ -42,7 +47,7 @@ export interface ScheduleDecision {
   desiredSeconds: number;
   /** Seconds to the predicted end, when there is a prediction. */
   etaSeconds?: number | undefined;
-  reason: 'eta' | 'idle-backoff' | 'trouble-backoff' | 'hint' | 'deadline' | 'default';
+  reason: 'eta' | 'learned' | 'idle-backoff' | 'trouble-backoff' | 'hint' | 'deadline' | 'default';
 }
 
 /**
@@ -139,6 +144,10 @@ function wantedDelay(
       return { seconds: Math.min(seconds, Math.max(min, NEAR_END_STUCK_SECONDS)), reason: 'eta' };
     }
     return { seconds, reason: 'eta' };
+  }
+  // No rate to go by: where the connection's jobs usually end is the next best guide.
+  if (input.learnedDelaySeconds !== undefined && input.status !== 'SUSPENDED') {
+    return { seconds: input.learnedDelaySeconds, reason: 'learned' };
   }
   const idle = secondsBetween(input.lastChangeAt, input.now);
   const reason = idle > 0 ? 'idle-backoff' : 'default';
