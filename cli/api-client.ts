@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { JobSchema } from '../lib/jobs/job.js';
 import type { JobStatus } from '../lib/jobs/job-status.js';
 import type { WatchRequest } from '../lib/jobs/watch-request.js';
-import { ApiError, type ProblemDetails, ResponseShapeError, TransportError, UsageError } from './errors.js';
+import {
+  ApiError,
+  type ProblemDetails,
+  ResponseShapeError,
+  safeApiUrl,
+  TransportError,
+  UsageError,
+} from './errors.js';
 import type { RequestSigner } from './sigv4.js';
 
 /**
@@ -200,9 +207,16 @@ export class ApiClient {
     return this.parse(ConnectionListSchema, response, 'GET /connections').items;
   }
 
+  /** The API root as errors and notes show it: no credentials, no query. */
+  get apiUrl(): string {
+    return safeApiUrl(this.baseUrl);
+  }
+
   private url(path: string, query: Record<string, string | undefined> = {}): URL {
     // Keep a stage path (`/prod`) of the base URL: resolve relative to it, not to the origin.
-    const url = new URL(`${this.baseUrl.href.replace(/\/+$/, '')}${path}`);
+    // Credentials or a query in `--api` are not sent: the API takes neither, and fetch would
+    // repeat credentials in its error message.
+    const url = new URL(`${this.apiUrl}${path}`);
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, value);
     }
@@ -242,9 +256,12 @@ export class ApiClient {
       // The caller's own abort (Ctrl-C) is not a transport failure: let it through as it is.
       if (options.signal?.aborted) throw error;
       if (timeout.aborted) {
-        throw new TransportError(label, `no answer within ${this.timeoutMs / 1000} s`, { cause: error });
+        throw new TransportError(label, `no answer within ${this.timeoutMs / 1000} s`, {
+          cause: error,
+          apiUrl: this.apiUrl,
+        });
       }
-      throw new TransportError(label, describeFetchFailure(error), { cause: error });
+      throw new TransportError(label, describeFetchFailure(error), { cause: error, apiUrl: this.apiUrl });
     }
     if (response.status >= 400) throw apiError(label, response.status, text);
     return { status: response.status, headers: response.headers, text };

@@ -74,14 +74,30 @@ export class ApiError extends CliError {
   }
 }
 
-/** The API could not be reached, or did not answer in time. */
+/**
+ * The API could not be reached, or did not answer in time. The message names the API's URL
+ * (as {@link safeApiUrl} shows it) so a wrong `--api` is plain to see.
+ */
 export class TransportError extends CliError {
   override name = 'TransportError';
   readonly request: string;
-  constructor(request: string, reason: string, options?: CliErrorOptions) {
-    super(`cannot reach the API (${request}): ${reason}`, options);
+  readonly apiUrl: string | undefined;
+  constructor(request: string, reason: string, options?: CliErrorOptions & { apiUrl?: string }) {
+    const where = options?.apiUrl ? ` at ${options.apiUrl}` : '';
+    super(`cannot reach the API${where} (${request}): ${reason}`, options);
     this.request = request;
+    this.apiUrl = options?.apiUrl;
   }
+}
+
+/**
+ * The API root as it may be shown: origin and path only, so a `user:password@` or a signed
+ * query in `--api` never reaches a terminal or a log.
+ *
+ * @example safeApiUrl(new URL('https://me:secret@api.example.com/prod?sig=x')) // 'https://api.example.com/prod'
+ */
+export function safeApiUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 /** The API answered 2xx with a body that is not what its contract promises. */

@@ -30,6 +30,11 @@ export const EXIT_CODES = {
   timedOut: 13,
   /** `watch --wait`: the job is not final, but jobwatch stopped watching it; nothing will change. */
   watchStopped: 14,
+  /**
+   * `cancel`: jobwatch recorded the job CANCELLED and stopped watching it, but the vendor did not
+   * cancel it (its API has no cancel, refused, or could not be asked): the vendor job goes on.
+   */
+  vendorNotCancelled: 15,
   /** Interrupted (Ctrl-C) while waiting: the job itself is still being watched. */
   interrupted: 130,
 } as const;

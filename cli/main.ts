@@ -20,6 +20,7 @@ Exit codes:
   0    done; with watch --wait: the job SUCCEEDED
   10   FAILED         11  CANCELLED         12  LOST         13  TIMED_OUT
   14   not final, but jobwatch stopped watching it (watch --wait)
+  15   cancel: jobwatch stopped watching, but the vendor did not cancel: its job goes on
   2    usage error    3   API or transport error    4   authentication refused or impossible
   130  interrupted while waiting (the job is still being watched)
   1    a bug in the CLI`;
@@ -87,11 +88,13 @@ export function buildProgram(io: CliIo, onExitCode: (code: number) => void): Com
 
   program
     .command('watch')
-    .description('start watching a vendor job; with --wait, block until it ends')
-    .argument('<connection>', 'connection name (see `jobwatch connections`)')
+    .description(
+      'start watching a vendor job, or take one watched already (a jw-… id); with --wait, block until it ends',
+    )
+    .argument('<connection|jobId>', 'connection name (see `jobwatch connections`), or a job id (jw-…)')
     .argument(
-      '<reference...>',
-      'the vendor job reference: key=value pairs (dotted keys nest, JSON-looking values are parsed) or one JSON object',
+      '[reference...]',
+      'with a connection, the vendor job reference: key=value pairs (dotted keys nest, JSON-looking values are parsed) or one JSON object',
     )
     .option('--wait', 'block until the job ends, showing its progress; the exit code tells how it ended')
     .option(
@@ -113,6 +116,7 @@ export function buildProgram(io: CliIo, onExitCode: (code: number) => void): Com
       `
 Examples:
   jobwatch watch avid-prod commandId=c296e0f1-1b4c-4e0b-9c1e-6c1f0b4f8d2a --wait
+  jobwatch watch jw-3f2a9c0d1e4b5a6f7c8d9e --wait
   jobwatch watch ac-main jobId=4711 --deadline 2h --json
   jobwatch watch okast-main filePath=https://cdn.example.com/a.mp4 metadataPath=https://cdn.example.com/a.json
   jobwatch watch pcs-main '{"metadata": {"src.name": "The Trail.mp4"}}'
@@ -135,6 +139,7 @@ ${EXIT_CODES_HELP}`,
     .addOption(new Option('--limit <n>', 'jobs per page (1-100, default 20)').argParser(pageLimit))
     .option('--cursor <cursor>', 'continue from a previous page')
     .option('--all', 'follow the pages to the end')
+    .option('--wide', 'every column (vendor, vendor status) and full times')
     .option('--json', 'print { items, next? } as JSON')
     .action(run((context, options: Parameters<typeof listCommand>[1]) => listCommand(context, options)));
 
@@ -158,7 +163,9 @@ ${EXIT_CODES_HELP}`,
 
   program
     .command('cancel')
-    .description('cancel a job at the vendor where possible, and stop watching it')
+    .description(
+      'cancel a job at the vendor where possible, and stop watching it (exit 15: the vendor job goes on)',
+    )
     .argument('<id>', 'job id')
     .option('--reason <reason>', 'why, recorded with the job')
     .option('--json', 'print the result as JSON')

@@ -1,6 +1,13 @@
-import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import type { ApiConnection, ApiJob, CancelResult } from './api-client.js';
+import {
+  DEFAULT_COLUMNS,
+  fitLine,
+  LiveBlock,
+  type TerminalStream,
+  terminalWidth,
+  wrapText,
+} from './terminal.js';
 
 /**
  * Borderless, uncoloured tables in the style of `kubectl get`: they read well in a terminal and
@@ -69,9 +76,81 @@ function truncate(text: string | undefined, length: number): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
-/** `jobwatch list`: one row per job. */
-export function renderJobTable(jobs: readonly ApiJob[]): string {
+/**
+ * Time since an instant as people read it in a list: `just now`, `42s ago`, `3m ago`, `5h ago`,
+ * `2d ago`. A time ahead of this machine's clock (skew) reads `just now`.
+ *
+ * @example relativeTime('2026-01-15T10:00:00Z', new Date('2026-01-15T10:03:10Z')) // '3m ago'
+ */
+export function relativeTime(iso: string, now: Date): string {
+  const seconds = Math.floor((now.getTime() - Date.parse(iso)) / 1000);
+  if (Number.isNaN(seconds)) return iso;
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86_400)}d ago`;
+}
+
+export interface JobTableOptions {
+  /** Every column, with full times (`--wide`). */
+  wide?: boolean;
+  /** Columns to fit when not wide (default 80). */
+  width?: number;
+  now?: Date;
+}
+
+/**
+ * `jobwatch list`: one row per job. By default the columns that matter (job, status, progress,
+ * connection, how long ago it changed), fitted to `width`: the connection, then the status, are
+ * cut with `…` when a row would be wider; the job id never is, since it is what one copies.
+ */
+export function renderJobTable(jobs: readonly ApiJob[], options: JobTableOptions = {}): string {
   if (jobs.length === 0) return 'No jobs.';
+  if (options.wide) return renderWideJobTable(jobs);
+  const now = options.now ?? new Date();
+  const header = ['JOB', 'STATUS', 'PROGRESS', 'CONNECTION', 'UPDATED'];
+  const rows = [
+    header,
+    ...jobs.map((job) => [
+      job.jobId,
+      statusLabel(job),
+      progressText(job),
+      job.connection,
+      relativeTime(job.updatedAt, now),
+    ]),
+  ];
+  const widths = columnWidths(rows);
+  const budget = options.width ?? DEFAULT_COLUMNS;
+  // Shrink the connection first, then the status, until a row fits.
+  for (const column of [3, 1]) {
+    const excess = widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1) - budget;
+    const current = widths[column] ?? 0;
+    // Never narrower than its heading.
+    if (excess > 0) widths[column] = Math.max(header[column]?.length ?? 0, current - excess);
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, index) => fitLine(cell, widths[index] ?? cell.length).padEnd(widths[index] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function columnWidths(rows: readonly string[][]): number[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, index) => {
+      widths[index] = Math.max(widths[index] ?? 0, cell.length);
+    });
+  }
+  return widths;
+}
+
+/** `jobwatch list --wide`: every column, full times. */
+function renderWideJobTable(jobs: readonly ApiJob[]): string {
   const table = plainTable(['JOB', 'STATUS', 'PROGRESS', 'CONNECTION', 'VENDOR', 'VENDOR STATUS', 'UPDATED']);
   for (const job of jobs) {
     table.push([
@@ -85,6 +164,16 @@ export function renderJobTable(jobs: readonly ApiJob[]): string {
     ]);
   }
   return tableText(table);
+}
+
+/**
+ * The hint under a page with more after it: on one line when it fits `width`, else the cursor on
+ * a line of its own (never broken: it is copied whole).
+ */
+export function nextPageHint(cursor: string, width = DEFAULT_COLUMNS): string {
+  const oneLine = `More jobs: --all, or --cursor ${cursor}`;
+  if (oneLine.length <= width) return oneLine;
+  return `More jobs: --all for every page, or the next page with\n--cursor ${cursor}`;
 }
 
 /** `jobwatch history`: one row per snapshot, oldest first as the API sends them. */
@@ -157,11 +246,14 @@ export function renderConnectionsTable(connections: readonly ApiConnection[]): s
 }
 
 /** `jobwatch cancel`: what happened, in words (whether the vendor itself cancelled matters). */
-export function renderCancelResult(result: CancelResult): string {
+export function renderCancelResult(result: CancelResult, width = DEFAULT_COLUMNS): string {
   const outcome = result.vendorCancelled ? 'cancelled at the vendor' : 'not cancelled at the vendor';
+  const goesOn =
+    !result.vendorCancelled && result.job.status === 'CANCELLED' && result.job.watch?.state === 'STOPPED';
   return [
     `${result.job.jobId}: ${statusLabel(result.job)} (${outcome})`,
-    ...(result.message ? [result.message] : []),
+    ...(result.message ? wrapText(result.message, width) : []),
+    ...(goesOn ? wrapText('The vendor job goes on: jobwatch only stopped watching it.', width) : []),
   ].join('\n');
 }
 
@@ -194,29 +286,42 @@ export class EtaEstimator {
 }
 
 /**
- * One line per change, for logs and pipes:
- * `2026-01-01T10:00:05.000Z jw-abc RUNNING 42% eta 1m10s vendor=running: Processing`.
+ * One line per change, for logs and pipes, at most `width` columns (the vendor's message is cut):
+ * `2026-01-01T10:00:05Z RUNNING 42% eta 1m10s vendor=running: Processing`. The job id is on the
+ * line before the first (see {@link LineProgressDisplay}).
  */
-export function formatProgressLine(job: ApiJob, etaSeconds: number | undefined, now: Date): string {
-  const parts = [now.toISOString(), job.jobId, statusLabel(job)];
+export function formatProgressLine(
+  job: ApiJob,
+  etaSeconds: number | undefined,
+  now: Date,
+  width = DEFAULT_COLUMNS,
+): string {
+  const parts = [secondsIso(now), statusLabel(job)];
   if (job.progress !== undefined) parts.push(progressText(job));
   if (etaSeconds !== undefined) parts.push(`eta ${formatSeconds(etaSeconds)}`);
   if (job.rawStatus) parts.push(`vendor=${job.rawStatus}`);
   const note = job.error?.message ?? job.watchIssue?.message ?? job.message;
-  return note ? `${parts.join(' ')}: ${truncate(note, 120)}` : parts.join(' ');
+  return fitLine(note ? `${parts.join(' ')}: ${note}` : parts.join(' '), width);
 }
 
-/** The line `watch --wait` ends with. */
-export function formatOutcomeLine(job: ApiJob): string {
+/** `2026-01-01T10:00:05Z`: the time to the second, as a log line needs it. */
+function secondsIso(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The line `watch --wait` ends with, wrapped to `width` (the reason is not cut: it matters). */
+export function formatOutcomeLine(job: ApiJob, width = DEFAULT_COLUMNS): string {
   const reason = job.error?.message ?? job.watch?.reason ?? job.message;
-  return `${job.jobId} ${statusLabel(job)}${reason ? `: ${reason}` : ''}`;
+  return wrapText(`${job.jobId} ${statusLabel(job)}${reason ? `: ${reason}` : ''}`, width, '  ').join('\n');
 }
 
 /** Shows a watched job as it changes. */
 export interface ProgressDisplay {
   update(job: ApiJob): void;
-  /** A passing remark (retrying after a transport error) that is not a change of the job. */
+  /** A remark (the API is unreachable, retrying) that is not a change of the job. */
   note(message: string): void;
+  /** The API answers again: the remark no longer holds. */
+  clearNote(): void;
   stop(): void;
 }
 
@@ -228,69 +333,88 @@ export class LineProgressDisplay implements ProgressDisplay {
   constructor(
     private readonly write: (text: string) => void,
     private readonly now: () => Date = () => new Date(),
+    private readonly width = DEFAULT_COLUMNS,
   ) {}
 
   update(job: ApiJob): void {
     const etaSeconds = this.eta.observe(job);
     if (job.version === this.lastVersion) return;
+    if (this.lastVersion === undefined) {
+      this.write(`${fitLine(`Waiting for ${job.jobId} (${job.connection}, ${job.vendor})`, this.width)}\n`);
+    }
     this.lastVersion = job.version;
-    this.write(`${formatProgressLine(job, etaSeconds, this.now())}\n`);
+    this.write(`${formatProgressLine(job, etaSeconds, this.now(), this.width)}\n`);
   }
 
   note(message: string): void {
-    this.write(`${this.now().toISOString()} ${message}\n`);
+    this.write(`${fitLine(`${secondsIso(this.now())} ${message}`, this.width)}\n`);
   }
+
+  clearNote(): void {}
 
   stop(): void {}
 }
 
-/** A live bar (status, bar, %, ETA, vendor status) redrawn in place, for a terminal. */
+/** Bar cells: 20 on an 80-column terminal, more on a wider one, never under 10. */
+function barSize(columns: number): number {
+  return Math.max(10, Math.min(30, columns - 60));
+}
+
+function bar(progress: number | undefined, size: number): string {
+  const filled = Math.round((Math.min(100, Math.max(0, progress ?? 0)) / 100) * size);
+  return `[${'#'.repeat(filled)}${'.'.repeat(size - filled)}]`;
+}
+
+/**
+ * A live line (status, bar, %, ETA, vendor status) redrawn in place on a terminal, cut to its
+ * width. A note (the API unreachable) takes the bar's place until the API answers again.
+ */
 export class BarProgressDisplay implements ProgressDisplay {
   private readonly eta = new EtaEstimator();
-  private readonly bar: cliProgress.SingleBar;
-  private started = false;
+  private readonly block: LiveBlock;
   private lastEta: number | undefined;
+  private job: ApiJob | undefined;
+  private remark: string | undefined;
 
-  constructor(stream: NodeJS.WritableStream) {
-    this.bar = new cliProgress.SingleBar({
-      stream,
-      hideCursor: true,
-      // Keep the terminal usable if the user interrupts the wait.
-      gracefulExit: true,
-      barsize: 30,
-      // cli-progress's own ETA assumes updates at a steady pace; ours comes from the job's rate.
-      format: (options, params, payload: { status: string; eta: string; raw: string; known: boolean }) => {
-        const bar = cliProgress.Format.BarFormat(params.progress, options);
-        const percent = payload.known ? `${String(Math.round(params.progress * 100)).padStart(3)}%` : '  -%';
-        return `${payload.status.padEnd(11)} ${bar} ${percent}  ETA ${payload.eta.padEnd(6)}  ${payload.raw}`;
-      },
-    });
+  constructor(private readonly stream: TerminalStream) {
+    this.block = new LiveBlock(stream);
   }
 
   update(job: ApiJob): void {
     const etaSeconds = this.eta.observe(job);
     if (etaSeconds !== undefined || job.status !== 'RUNNING') this.lastEta = etaSeconds;
-    const payload = {
-      status: statusLabel(job),
-      eta: this.lastEta === undefined ? '-' : formatSeconds(this.lastEta),
-      raw: job.rawStatus ? `vendor: ${truncate(job.rawStatus, 40)}` : '',
-      known: job.progress !== undefined,
-    };
-    const value = job.progress ?? 0;
-    if (!this.started) {
-      this.bar.start(100, value, payload);
-      this.started = true;
-    } else {
-      this.bar.update(value, payload);
-    }
+    this.job = job;
+    this.draw();
   }
 
-  note(_message: string): void {
-    // The bar owns the line; a transient remark would only garble it. The status stays visible.
+  note(message: string): void {
+    this.remark = message;
+    this.draw();
+  }
+
+  clearNote(): void {
+    if (this.remark === undefined) return;
+    this.remark = undefined;
+    this.draw();
   }
 
   stop(): void {
-    if (this.started) this.bar.stop();
-    this.started = false;
+    this.block.release();
+  }
+
+  private draw(): void {
+    if (!this.job) return;
+    const status = statusLabel(this.job);
+    const percent = this.job.progress === undefined ? '  -%' : progressText(this.job).padStart(4);
+    if (this.remark !== undefined) {
+      this.block.render([`${status} ${percent}  ${this.remark}`]);
+      return;
+    }
+    const eta = this.lastEta === undefined ? '-' : formatSeconds(this.lastEta);
+    const raw = this.job.rawStatus ? `vendor: ${this.job.rawStatus}` : '';
+    const size = barSize(terminalWidth(this.stream));
+    this.block.render([
+      `${status.padEnd(11)} ${bar(this.job.progress, size)} ${percent}  ETA ${eta.padEnd(6)}  ${raw}`,
+    ]);
   }
 }

@@ -4,7 +4,8 @@ import type { ApiJob, ListFilters } from '../api-client.js';
 import { type CliContext, jsonText } from '../context.js';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { renderJobTable } from '../render.js';
+import { nextPageHint, renderJobTable } from '../render.js';
+import { terminalWidth } from '../terminal.js';
 
 export interface ListCommandOptions {
   status?: string;
@@ -16,6 +17,7 @@ export interface ListCommandOptions {
   cursor?: string;
   all?: boolean;
   json?: boolean;
+  wide?: boolean;
 }
 
 /** Default page size: a screenful. */
@@ -23,16 +25,18 @@ const DEFAULT_LIMIT = 20;
 
 /**
  * `jobwatch list`: jobs newest change first. One page by default; `--all` follows `next`
- * cursors to the end. `--json` prints `{ items, next? }` as the API pages do.
+ * cursors to the end. `--json` prints `{ items, next? }` as the API pages do. The table fits
+ * the terminal (80 columns when not one); `--wide` has every column and full times.
  */
 export async function listCommand(context: CliContext, options: ListCommandOptions): Promise<ExitCode> {
   const { items, next } = await fetchJobs(context, listFilters(options, new Date()), options.all ?? false);
   if (options.json) {
     context.stdout.write(jsonText({ items, ...(next ? { next } : {}) }));
   } else {
-    context.stdout.write(`${renderJobTable(items)}\n`);
+    const width = terminalWidth(context.stdout);
+    context.stdout.write(`${renderJobTable(items, { wide: options.wide ?? false, width })}\n`);
     // On stderr so piping the table stays clean.
-    if (next) context.stderr.write(`More jobs: --all, or --cursor ${next}\n`);
+    if (next) context.stderr.write(`${nextPageHint(next, terminalWidth(context.stderr))}\n`);
   }
   return EXIT_CODES.success;
 }

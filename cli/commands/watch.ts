@@ -5,7 +5,7 @@ import type { WatchRequest } from '../../lib/jobs/watch-request.js';
 import { resolveDeadline } from '../../lib/watch/duration.js';
 import type { ApiClient, ApiJob } from '../api-client.js';
 import { type CliContext, jsonText } from '../context.js';
-import { ApiError, InterruptedError, TransportError, UsageError } from '../errors.js';
+import { ApiError, InterruptedError, ResponseShapeError, TransportError, UsageError } from '../errors.js';
 import { EXIT_CODES, type ExitCode, exitCodeForStatus } from '../exit-codes.js';
 import { parseJobReference } from '../job-reference.js';
 import {
@@ -14,6 +14,7 @@ import {
   LineProgressDisplay,
   type ProgressDisplay,
 } from '../render.js';
+import { fitLine, terminalWidth } from '../terminal.js';
 
 export interface WatchCommandOptions {
   wait?: boolean;
@@ -32,33 +33,38 @@ const MAX_FAILURE_BACKOFF_SECONDS = 30;
 
 /**
  * `jobwatch watch <connection> <reference…>`: starts watching a vendor job and, with `--wait`,
- * blocks until it is final. Returns the exit code (0 when started, or when the job SUCCEEDED).
+ * blocks until it is final. `jobwatch watch <jobId>` (no reference) takes a job jobwatch watches
+ * already: it shows it, or with `--wait` waits on it. Returns the exit code (0 when started, or
+ * when the job SUCCEEDED).
  */
 export async function watchCommand(
   context: CliContext,
-  connection: string,
+  connectionOrJobId: string,
   referenceArgs: readonly string[],
   options: WatchCommandOptions,
 ): Promise<ExitCode> {
-  const request = buildWatchRequest(connection, referenceArgs, options);
   if (!(options.maxInterval >= MIN_INTERVAL_SECONDS)) {
     throw new UsageError(`--max-interval must be at least ${MIN_INTERVAL_SECONDS} seconds`);
   }
-  const { job, created } = await context.client.startWatch(request);
+  const { job, created } =
+    referenceArgs.length === 0
+      ? await existingJob(context, connectionOrJobId, options)
+      : await context.client.startWatch(buildWatchRequest(connectionOrJobId, referenceArgs, options));
   if (!options.wait) {
     context.stdout.write(
       options.json
         ? jsonText(job)
-        : `${created ? 'Watching' : 'Already watching'} ${job.jobId} (${job.connection}, ${job.vendor}): ${job.status}\n`,
+        : `${fitLine(`${created ? 'Watching' : 'Already watching'} ${job.jobId} (${job.connection}, ${job.vendor}): ${job.status}`, terminalWidth(context.stdout))}\n`,
     );
     return EXIT_CODES.success;
   }
 
   // With --json, stdout carries only the final document; progress goes to stderr instead.
   const progressStream = options.json ? context.stderr : context.stdout;
+  const width = terminalWidth(progressStream);
   const display: ProgressDisplay = progressStream.isTTY
     ? new BarProgressDisplay(progressStream)
-    : new LineProgressDisplay((text) => progressStream.write(text));
+    : new LineProgressDisplay((text) => progressStream.write(text), undefined, width);
 
   const interruption = new AbortController();
   const onInterrupt = () => interruption.abort();
@@ -74,9 +80,37 @@ export async function watchCommand(
     process.removeListener('SIGINT', onInterrupt);
   }
 
-  context.stdout.write(options.json ? jsonText(final) : `${formatOutcomeLine(final)}\n`);
+  context.stdout.write(
+    options.json ? jsonText(final) : `${formatOutcomeLine(final, terminalWidth(context.stdout))}\n`,
+  );
   if (!isFinal(final.status)) return EXIT_CODES.watchStopped;
   return exitCodeForStatus(final.status);
+}
+
+/** Job ids as the API makes them (`jw-` and a hash); anything else here is a mistyped command. */
+const JOB_ID_PATTERN = /^jw-[0-9a-z-]+$/i;
+
+/** `watch <jobId>`: the job as it is now; starting options make no sense for it. */
+async function existingJob(
+  context: CliContext,
+  jobId: string,
+  options: WatchCommandOptions,
+): Promise<{ job: ApiJob; created: boolean }> {
+  if (!JOB_ID_PATTERN.test(jobId)) {
+    throw new UsageError(
+      `"${jobId}" is not a job id (jw-…); to start a watch give a connection and the vendor job reference: watch ${jobId} key=value…`,
+    );
+  }
+  const misplaced = [
+    options.deadline !== undefined ? '--deadline' : undefined,
+    options.idempotencyKey !== undefined ? '--idempotency-key' : undefined,
+  ].filter(Boolean);
+  if (misplaced.length) {
+    throw new UsageError(`${misplaced.join(' and ')} only apply when starting a watch, not to ${jobId}`);
+  }
+  const { job } = await context.client.getJob(jobId);
+  if (!job) throw new ResponseShapeError(`the API answered GET /jobs/${jobId} without the job`);
+  return { job, created: false };
 }
 
 /**
@@ -128,7 +162,7 @@ export async function waitUntilFinal(
       await lookAgain(client, state, display, options);
     } catch (error) {
       if (options.signal.aborted) throw interrupted(state.current);
-      backOffOrGiveUp(state, error, display);
+      backOffOrGiveUp(client, state, error, display);
     }
   }
   return state.current;
@@ -160,6 +194,7 @@ async function lookAgain(
     signal: options.signal,
   });
   state.failures = 0;
+  display.clearNote();
   if (lookup.etag) state.etag = lookup.etag;
   if (lookup.job) {
     state.current = lookup.job;
@@ -173,12 +208,24 @@ async function lookAgain(
  * After a failed look: rethrows what retrying cannot fix (a 4xx, or too many failures in a row),
  * else doubles the pause before the next look.
  */
-function backOffOrGiveUp(state: WaitState, error: unknown, display: ProgressDisplay): void {
+function backOffOrGiveUp(
+  client: ApiClient,
+  state: WaitState,
+  error: unknown,
+  display: ProgressDisplay,
+): void {
   const retryable = error instanceof TransportError || (error instanceof ApiError && error.isRetryable);
   state.failures += 1;
   if (!retryable || state.failures >= MAX_CONSECUTIVE_FAILURES) throw error;
   state.delaySeconds = Math.min(2 ** state.failures, MAX_FAILURE_BACKOFF_SECONDS);
-  display.note(`${(error as Error).message}; trying again in ${state.delaySeconds}s`);
+  // Shown at once (on the bar, or as a line), so an outage is never silence until the give-up.
+  const trouble =
+    error instanceof ApiError
+      ? `API answered ${error.status} at ${client.apiUrl}`
+      : `API unreachable at ${client.apiUrl}`;
+  display.note(
+    `${trouble}, retrying in ${state.delaySeconds}s… (${state.failures}/${MAX_CONSECUTIVE_FAILURES - 1})`,
+  );
 }
 
 async function pause(seconds: number, signal: AbortSignal, job: ApiJob): Promise<void> {

@@ -152,6 +152,24 @@ describe('ApiClient over real HTTP', () => {
       .catch((caught) => caught);
 
     expect(error).toBeInstanceOf(TransportError);
-    expect(error.message).toBe('cannot reach the API (GET /connections): no answer within 0.2 s');
+    expect(error.message).toBe(
+      `cannot reach the API at ${api.url} (GET /connections): no answer within 0.2 s`,
+    );
+  });
+
+  it('names the API URL when nothing listens there, without the credentials written into it', async () => {
+    const api = await startFakeApi((_request, response) => sendJson(response, 200, { items: [] }));
+    await api.close();
+    const port = new URL(api.url).port;
+
+    const error = await new ApiClient({ baseUrl: `http://me:s3cret@127.0.0.1:${port}/prod?sig=abc` })
+      .connections()
+      .catch((caught) => caught);
+
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.message).toBe(
+      `cannot reach the API at http://127.0.0.1:${port}/prod (GET /prod/connections): ECONNREFUSED`,
+    );
+    expect(error.message).not.toMatch(/s3cret|sig=/);
   });
 });

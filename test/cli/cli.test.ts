@@ -128,7 +128,7 @@ describe('the jobwatch CLI against the local stack', () => {
       cli('get', started.jobId, '--json'),
       cli('history', started.jobId),
       cli('history', started.jobId, '--json'),
-      cli('list', '--connection', 'avid', '--status', 'succeeded', '--limit', '100'),
+      cli('list', '--connection', 'avid', '--status', 'succeeded', '--limit', '100', '--wide'),
       cli('list', '--connection', 'avid', '--status', 'SUCCEEDED', '--all', '--json', '--limit', '2'),
     ]);
 
@@ -148,10 +148,49 @@ describe('the jobwatch CLI against the local stack', () => {
     expect(listTable.code).toBe(0);
     expect(listTable.stdout.split('\n')[0]).toMatch(/^JOB\s+STATUS\s+PROGRESS\s+CONNECTION\s+VENDOR/);
     expect(listTable.stdout).toContain(started.jobId);
+    expect(listTable.stdout).toContain(started.updatedAt);
     const listed = JSON.parse(listJson.stdout) as { items: PublicJob[]; next?: string };
     expect(listed.next).toBeUndefined();
     expect(listed.items.map((job) => job.jobId)).toContain(started.jobId);
     expect(listed.items.every((job) => job.status === 'SUCCEEDED')).toBe(true);
+  });
+
+  it('lists in 80 columns by default, with how long ago each job changed', async () => {
+    const run = await cli('list', '--connection', 'avid', '--limit', '100');
+
+    expect(run.code).toBe(0);
+    const rows = run.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^JOB\s+STATUS\s+PROGRESS\s+CONNECTION\s+UPDATED$/);
+    expect(rows.every((row) => row.length <= 80)).toBe(true);
+    expect(rows.slice(1).every((row) => /(ago|just now)$/.test(row))).toBe(true);
+  });
+
+  it('waits on a job watched already, given its id', async () => {
+    const { commandId } = env.simulator.createCommand({ steps: stayIn('running', 30) });
+    const { body } = await env.watch({ commandId });
+
+    const running = startCli(['watch', body.jobId, '--wait', ...FAST], cliOptions());
+    await running.waitForOutput(/ RUNNING 30%/);
+    env.simulator.resume(commandId, 30);
+    const run = await running.done;
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(`Waiting for ${body.jobId} (avid, avid-ctms)`);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^${body.jobId} SUCCEEDED`));
+    expect(run.stdout.split('\n').every((line) => line.length <= 80)).toBe(true);
+  });
+
+  it('refuses a job id it does not know (exit 3) and a connection without a reference (exit 2)', async () => {
+    const [unknown, noReference] = await Promise.all([
+      cli('watch', 'jw-00000000000000000000aa', '--wait'),
+      cli('watch', 'avid', '--wait'),
+    ]);
+
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toMatch(/^jobwatch: 404 /);
+    expect(noReference.code).toBe(2);
+    expect(noReference.stderr).toMatch(/"avid" is not a job id \(jw-…\)/);
   });
 
   it('lists connections and cancels a job', async () => {
