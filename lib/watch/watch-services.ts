@@ -3,6 +3,7 @@ import type { ConnectionRegistry } from '../config/connection-registry.js';
 import type { CredentialsProvider } from '../config/credentials.js';
 import type { EventPublisher } from '../events/job-events.js';
 import type { VendorName } from '../jobs/job.js';
+import type { DurationModelStore } from '../polling/duration-model.js';
 import type { JobStore } from '../store/job-store.js';
 import type { AnyVendorAdapter } from '../vendors/vendor-adapter.js';
 import type { CallbackNotifier, WorkflowStarter } from '../workflow/workflow-ports.js';
@@ -29,4 +30,6 @@ export interface WatchServices {
   tracer?: WatchTracer | undefined;
   now(): Date;
   random?: (() => number) | undefined;
+  /** What each connection learned of its jobs' durations (lib/polling/duration-model.ts); absent: nothing. */
+  durations?: DurationModelStore | undefined;
 }
