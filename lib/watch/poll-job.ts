@@ -17,7 +17,9 @@ import {
   applyWatchIssue,
   type TransitionResult,
 } from '../jobs/transitions.js';
+import type { DurationSketch } from '../polling/duration-model.js';
 import { nextPollForJob } from '../polling/job-schedule.js';
+import { durationsForJob, learnFromEnding } from '../polling/learned-durations.js';
 import type { UpdateResult } from '../store/job-store.js';
 import {
   continuationName,
@@ -70,16 +72,21 @@ async function pollLoaded(services: WatchServices, event: PollEvent, job: Job): 
   // One draw of the jitter for the whole poll: the nextPollAt stored with a change and the
   // delay thrown below are the same decision.
   const random = oneDraw(services.random);
-  const marks = pollMarksFor(services, { connection, event, now, random });
+  const durations = await durationsForJob(services.durations, connection, job);
+  const marks = pollMarksFor(services, { connection, event, now, random, durations });
   const read = await readVendor(services, connection, job, now, marks);
   const hints = withConnectionPause(services, connection, read.hints, now);
-  if (isFinal(read.job.status)) return finish(services, input, read.job);
+  if (isFinal(read.job.status)) {
+    if (!(await learnFromEnding(services.durations, connection, read.job)))
+      services.logger.warn('Could not record the job duration', { connection: connection.name });
+    return finish(services, input, read.job);
+  }
   const latest = await checkStall(services, connection, read.job, now, marks(read.hints));
   if (isFinal(latest.status)) return finish(services, input, latest);
 
   if (historyBudgetSpent(event, now)) throw continueAsNew(services, event, latest);
 
-  const decision = nextPollForJob(latest, connection, now, { hints, random });
+  const decision = nextPollForJob(latest, connection, now, { hints, random, durations });
   throw new PollAgainError(decision.delaySeconds, decision.reason);
 }
 
@@ -404,16 +411,22 @@ function oneDraw(random: (() => number) | undefined): () => number {
 /** What this poll writes down about itself with each change it stores (lib/watch/poll-marks.ts). */
 function pollMarksFor(
   services: WatchServices,
-  poll: { connection: Connection; event: PollEvent; now: Date; random: () => number },
+  poll: {
+    connection: Connection;
+    event: PollEvent;
+    now: Date;
+    random: () => number;
+    durations: DurationSketch | undefined;
+  },
 ): (hints: Observation['hints']) => PollMarks {
-  const { connection, event, now, random } = poll;
+  const { connection, event, now, random, durations } = poll;
   return (hints) => ({
     executionId: event.execution.id,
     at: now,
     nextPollAt: (job) => {
       if (isFinal(job.status)) return undefined;
       const paused = withConnectionPause(services, connection, hints, now);
-      const { delaySeconds } = nextPollForJob(job, connection, now, { hints: paused, random });
+      const { delaySeconds } = nextPollForJob(job, connection, now, { hints: paused, random, durations });
       return new Date(now.getTime() + delaySeconds * 1000);
     },
   });
