@@ -11,6 +11,8 @@ import { requireEnv } from '../../lib/config/environment.js';
 import { EventBridgePublisher } from '../../lib/events/eventbridge-publisher.js';
 import { ConfigurationError } from '../../lib/jobs/errors.js';
 import type { Job, VendorName } from '../../lib/jobs/job.js';
+import { SketchBackedDurationStore } from '../../lib/polling/duration-model.js';
+import { DynamoDurationSketches } from '../../lib/store/duration-sketches.js';
 import { DynamoJobStore } from '../../lib/store/dynamo-job-store.js';
 import { AdapterLoader } from '../../lib/vendors/adapter-loader.js';
 import type { AnyVendorAdapter } from '../../lib/vendors/vendor-adapter.js';
@@ -138,6 +140,10 @@ async function buildAwsServices(wiring: AdapterWiring): Promise<WatchServices> {
     logger,
     metrics: new PowertoolsWatchMetrics(),
     tracer: new XrayWatchTracer(),
+    // Learned durations, beside the jobs: read once per container and connection (cached), written per ending.
+    durations: new SketchBackedDurationStore(
+      new DynamoDurationSketches({ tableName: requireEnv('TABLE_NAME') }),
+    ),
     now: () => new Date(),
   };
   const { jobRead } = wiring;
