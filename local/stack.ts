@@ -15,6 +15,8 @@ import { adapterFor } from '../lib/vendors/registry.js';
 import { ConnectionSessions } from '../lib/watch/connection-sessions.js';
 import { type ReconcileResult, reconcile } from '../lib/watch/reconcile.js';
 import { RecordedWatchMetrics } from '../lib/watch/watch-metrics.js';
+import { SketchBackedDurationStore } from '../lib/polling/duration-model.js';
+import { DynamoDurationSketches } from '../lib/store/duration-sketches.js';
 import type { AdapterLookup, WatchServices } from '../lib/watch/watch-services.js';
 import { LocalApiServer } from './api-server.js';
 import { type Clock, systemClock } from './clock.js';
@@ -171,6 +173,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     metrics: new RecordedWatchMetrics(),
     now: () => new Date(clock.now()),
     random: options.random,
+    // The deployed sketches over dynalite; the cache counts in the stack's clock.
+    durations: new SketchBackedDurationStore(
+      new DynamoDurationSketches({ tableName, client: documentClient }),
+      {
+        now: () => clock.now(),
+      },
+    ),
   };
 
   // The deployed app's "Watch Job Requested" rule.
