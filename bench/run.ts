@@ -5,6 +5,7 @@
  *   npm run bench -- [--jobs 200] [--max-hours 2] [--speed 25] [--seed 7]
  *   npm run bench -- --quick    (60 jobs up to 30 min: for development, not for the record)
  *   npm run bench -- --parse    (2 MB adversarial vs benign bodies per adapter: bench/parse.ts)
+ *   npm run bench -- --scale    (job starts and changes/s the table holds per partition: bench/scale.ts)
  *   npm run bench -- --bundles  (code size and cold import per function: bench/bundles.ts)
  *
  * The speed is what two cores sustain with ~400 watches at once; faster, the event loop lags and
@@ -478,7 +479,9 @@ function printTable(header: string[], rows: string[][]): void {
   ? import('./parse.js').then(({ runParseBenchmark }) => runParseBenchmark())
   : process.argv.includes('--bundles')
     ? import('./bundles.js').then(({ runBundleBenchmark }) => runBundleBenchmark())
-    : main()
+    : process.argv.includes('--scale')
+      ? import('./scale.js').then(({ runScaleBenchmark }) => runScaleBenchmark())
+      : main()
 ).then(
   () => process.exit(0),
   (error: unknown) => {
