@@ -24,24 +24,26 @@
  * entries — which stays small because the store writes only on change, not on every poll.
  *
  * No listing partition takes every write. Each index's partition key is write-sharded:
- * `<value>#<shard>` (`ALL#07`, `RUNNING#07`, `avid-ctms#03`, `avid-main#03`), the shard a stable
+ * `<value>#<shard>` (`ALL#07`, `RUNNING#07`, `avid-ctms#07`, `avid-main#07`), the shard a stable
  * hash of the job id ({@link listingShard}), so a job stays in its shard for life and a change is a
- * delete plus a put within one shard (or, for a status change, one shard of each status). One
+ * delete plus a put within one shard (for a status change, one shard of each status). One
  * partition takes at most 1,000 write units a second, GSIs included, and a throttled index
- * throttles the table; every stored change writes each index twice (the sort key moves), so an
- * index holds `shards × 1,000 / (2 × item KB)` changes a second at most. Shard counts, from the
- * target of 1,000 job starts and 10,000+ stored changes a second (`npm run bench -- --scale`
- * computes what each design holds from these very items):
+ * throttles the table. A realistic watch stores ~14 changes, and each moves the shared sort key,
+ * so the `ALL` partition took 29 write units per job: 34 job starts (482 changes) a second for the
+ * whole deployment. Shard counts, from the target of 1,000 starts and 10,000 changes a second
+ * (`npm run bench -- --scale` counts it from these very items):
  *
- * - `allJobs` and `byStatus`: every change (the `RUNNING` shards take nearly all), 64 shards.
- * - `byVendor` and `byConnection`: one vendor or one connection may carry a whole deployment, so
- *   they get as many, 64. Fewer would make a single-vendor deployment the bottleneck again.
+ * - `allJobs` and `byStatus` take every change (the `RUNNING` shards nearly all): 32 shards would
+ *   hold at most 1,100 starts a second even perfectly balanced (29/32 units per job per shard);
+ *   64 hold 1,942 (27,000 changes) with the fleet's real hash imbalance (the hottest shard 13% over).
+ * - `byVendor` and `byConnection`: one vendor, even one connection, may carry a whole deployment,
+ *   so they get as many; fewer would make a single-vendor deployment the bottleneck again.
  *
- * The price is on the read side: a listing queries every shard of its index and merges them
- * newest first (`merged-listing.ts`). All shards share the `gsiSk` order, so one
- * boundary `gsiSk` resumes every shard: the cursor does not grow with the shard count, and the
- * shard count may change between deploys without breaking a cursor (though moving a deployed
- * table to other shard counts needs its latest items rewritten).
+ * The price is on the read side: a listing queries all 64 shards of its index (a couple of items
+ * each, topped up where the merge needs more, `merged-listing.ts`): a page of 25 costs ~64
+ * Queries (≥ 0.5 read unit each) instead of one. All shards share the `gsiSk` order, so one
+ * boundary `gsiSk` resumes every shard: the cursor does not grow with the shard count. Changing
+ * a shard count changes where existing latest items belong: they would have to be rewritten.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
