@@ -49,6 +49,7 @@ export function buildApp(context: Record<string, unknown> = {}): JobwatchApp {
       apiBurstLimit: settings.apiBurstLimit,
       pollReservedConcurrency: settings.pollReservedConcurrency,
     },
+    alarms: { topicArn: settings.alarmTopicArn, email: settings.alarmEmail },
     ...jwtContext(app),
   });
   if (app.node.tryGetContext('nag') !== 'false' && app.node.tryGetContext('nag') !== false) {

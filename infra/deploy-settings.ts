@@ -29,6 +29,13 @@ const DeploySettingsSchema = z.object({
    * new account with a low quota cannot, and the deploy would fail there.
    */
   pollReservedConcurrency: contextNumber.pipe(z.number().int().min(1).max(100_000)).optional(),
+  /** An existing SNS topic the alarms notify (infra/constructs/operations-dashboard.ts). */
+  alarmTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
+    .optional(),
+  /** Or: a new topic for the alarms, with this address subscribed (it must confirm the subscription). */
+  alarmEmail: z.email().optional(),
 });
 export type DeploySettings = z.infer<typeof DeploySettingsSchema>;
 

@@ -1,6 +1,5 @@
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +20,7 @@ import { addEventTriggers } from './constructs/event-triggers.js';
 import { addJobwatchApi } from './constructs/jobwatch-api.js';
 import { JobwatchFunction } from './constructs/jobwatch-function.js';
 import { acknowledge, nagArn } from './constructs/nag.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { UnscopedActionsPolicy } from './constructs/unscoped-actions-policy.js';
 import { WatchWorkflow } from './constructs/watch-workflow.js';
 import { DEFAULT_API_BURST_LIMIT, DEFAULT_API_RATE_LIMIT } from './deploy-settings.js';
@@ -35,6 +35,8 @@ export interface JobwatchStatelessStackProps extends StackProps {
   jwt?: { issuer: string; audience: string; jwksUrl?: string };
   /** The API stage's throttle and the poll function's reserved concurrency (infra/deploy-settings.ts). */
   scale?: { apiRateLimit: number; apiBurstLimit: number; pollReservedConcurrency?: number | undefined };
+  /** Where the alarms go (infra/deploy-settings.ts); none: they only show on the dashboard. */
+  alarms?: { topicArn?: string | undefined; email?: string | undefined };
 }
 
 /** jobwatch's functions, by the name their construct (and logical id) starts with. */
@@ -117,7 +119,7 @@ export class JobwatchStatelessStack extends Stack {
     this.grantExecutionAccess(stateMachine, [api, watchRequested, reconcile]);
     this.grantTaskAnswers([poll, recordWatchFailure, executionEnded, api, watchRequested]);
 
-    addEventTriggers(this, {
+    const deadLetterQueues = addEventTriggers(this, {
       // EventBus implements IEventBus; see infra/app.ts on exactOptionalPropertyTypes.
       bus: this.bus as events.IEventBus,
       stateMachine,
@@ -137,13 +139,16 @@ export class JobwatchStatelessStack extends Stack {
       tracingPolicy,
     });
 
-    // The poll function's Errors metric counts every "poll again" (that is how it steers the
-    // Retry loop), so it is no alarm signal; throttles are.
-    new cloudwatch.Alarm(this, 'PollThrottles', {
-      metric: poll.metricThrottles({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      alarmDescription: 'jobwatch poll function is throttled: polls are delayed',
+    // The dashboard and the alarms; no alarm on the poll's Lambda Errors (see the construct).
+    new OperationsDashboard(this, 'Operations', {
+      stage: props.stage,
+      functions: { ...this.functions },
+      poll,
+      api: this.api,
+      deadLetterQueues: { ...deadLetterQueues },
+      connections: props.connections.map(({ name, vendor }) => ({ name, vendor })),
+      alarmTopicArn: props.alarms?.topicArn,
+      alarmEmail: props.alarms?.email,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
