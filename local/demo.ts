@@ -1,4 +1,4 @@
-import { DEFAULT_COLUMNS, fitLine, LiveBlock, type TerminalStream } from '../cli/terminal.js';
+import { DEFAULT_COLUMNS, fitLine, LiveBlock, type TerminalStream, terminalWidth } from '../cli/terminal.js';
 import type { ConnectionInput } from '../lib/config/connections.js';
 import type { VendorName } from '../lib/jobs/job.js';
 import type { Clock } from './clock.js';
@@ -73,6 +73,7 @@ export class DemoProgressView {
   private readonly block: LiveBlock;
   private readonly lastLine = new Map<string, string>();
   private readonly notes: string[] = [];
+  private live = true;
 
   constructor(
     private readonly stream: TerminalStream,
@@ -87,8 +88,16 @@ export class DemoProgressView {
 
   /** A line that stays (an event): above the live lines on a terminal, as it comes otherwise. */
   note(line: string): void {
-    if (this.interactive) this.notes.push(line);
+    if (this.interactive && this.live) this.notes.push(line);
     else this.stream.write(`${fitLine(line, DEFAULT_COLUMNS)}\n`);
+  }
+
+  /** Ends the live lines: they stay as drawn, and notes from now on are printed as they come. */
+  release(): void {
+    this.live = false;
+    this.block.release();
+    for (const line of this.notes.splice(0))
+      this.stream.write(`${fitLine(line, terminalWidth(this.stream) - 1)}\n`);
   }
 
   render(jobs: readonly DemoJobView[]): void {

@@ -115,6 +115,7 @@ async function runDemo(options: { once: boolean; speed: number; port: string | u
     ),
   );
 
+  progress.release();
   const succeeded = finals.every((job) => job.status === 'SUCCEEDED');
   console.log(`\nAll demo jobs ended: ${finals.map((job) => `${job.connection} ${job.status}`).join(', ')}`);
   if (options.once) {
@@ -174,9 +175,8 @@ class FreshDemoJobs {
     const jobId = await startDemoJob(this.apiUrl, vendor, FRESH_JOB_SECONDS);
     console.log(`\nA fresh demo job on ${vendor.connection}; wait for it with:`);
     console.log(`  ${jobwatchCommand(this.apiUrl)} watch ${jobId} --wait`);
-    console.log(
-      `Enter: another fresh demo job (or type a connection: ${this.vendors.map(({ connection }) => connection.replace(/^demo-/, '')).join(', ')}). Ctrl-C stops.`,
-    );
+    const names = this.vendors.map(({ connection }) => connection.replace(/^demo-/, ''));
+    console.log(`Another: Enter, or type ${names.join(', ')}. Ctrl-C stops.`);
   }
 }
 

@@ -44,6 +44,10 @@ describe('exit codes', () => {
     expect(exitCodeForError(error)).toBe(code);
   });
 
+  it('gives a cancel that left the vendor job running a code of its own', () => {
+    expect(EXIT_CODES.vendorNotCancelled).toBe(15);
+  });
+
   it('keeps every code distinct', () => {
     const codes = Object.values(EXIT_CODES);
     expect(new Set(codes).size).toBe(codes.length);

@@ -36,6 +36,22 @@ describe("npm start's live display", () => {
     expect(rows[5]).toMatch(/^demo-admiralcloud\s+RUNNING\s+\[#{20}\] 100% {2}running {2}\(vendor-unr.*…$/);
   });
 
+  it('prints the events that come after the demo jobs ended, below the last drawing', () => {
+    const screen = new Screen(80);
+    const view = new DemoProgressView(screenStream(screen), CONNECTIONS);
+
+    view.render(round(100));
+    view.note('event  Job Status Changed: demo-okast RUNNING → SUCCEEDED');
+    view.release();
+    view.note('event  Job Status Changed: demo-avid UNKNOWN → RUNNING');
+
+    expect(screen.text().slice(-2)).toEqual([
+      'event  Job Status Changed: demo-okast RUNNING → SUCCEEDED',
+      'event  Job Status Changed: demo-avid UNKNOWN → RUNNING',
+    ]);
+    expect(screen.text()).toHaveLength(CONNECTIONS.length + 2);
+  });
+
   it('uses the width of a wider terminal', () => {
     const screen = new Screen(160);
     const view = new DemoProgressView(screenStream(screen), CONNECTIONS);
