@@ -169,3 +169,16 @@ describe('nextPollForJob with learned durations', () => {
     expect(learnedDurationOf(job)).toBeUndefined();
   });
 });
+
+describe('docs/polling.md', () => {
+  it('shows an opt-out the connection schema accepts', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { ConnectionSchema } = await import('../../lib/config/connections.js');
+    const markdown = await readFile(new URL('../../docs/polling.md', import.meta.url), 'utf8');
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(markdown)?.[1] ?? 'null');
+
+    const connection = ConnectionSchema.parse(example);
+
+    expect(connection.polling?.learnDurations).toBe(false);
+  });
+});
