@@ -51,7 +51,8 @@ describe('a poll run on the local stack', () => {
 
   it('shows on the job its execution, when it was polled, when it will be next, and how many polls stored a change', async () => {
     env = await startAvidStack();
-    const reference = env.simulator.createCommand({ steps: runToSuccess(120) });
+    // Long enough (7 s real) that a loaded machine still sees it running.
+    const reference = env.simulator.createCommand({ steps: runToSuccess(1800) });
 
     const { body: created } = await env.watch(reference);
     let running: PublicJob | undefined;
