@@ -48,6 +48,9 @@ const LOCAL_AWS_ENVIRONMENT = {
   AWS_CONFIG_FILE: '/nonexistent/jobwatch-local-aws-config',
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/jobwatch-local-aws-credentials',
   AWS_EC2_METADATA_DISABLED: 'true',
+  // No X-Ray daemon and no trace header locally: the Tracer, enabled by the Lambda-like
+  // environment, would log "Missing AWS Lambda trace data" on every SDK call.
+  POWERTOOLS_TRACE_ENABLED: 'false',
 };
 
 /**

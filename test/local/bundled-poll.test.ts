@@ -98,6 +98,7 @@ describe('the bundled poll function from the synthesized assembly', () => {
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_TRACE_ENABLED: 'false',
       },
       clock: systemClock,
     });
