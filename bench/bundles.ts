@@ -52,7 +52,7 @@ interface Baseline {
   functions: Record<string, BundleFigures>;
 }
 
-interface DeployedFunction {
+export interface DeployedFunction {
   role: string;
   handlerFile: string;
   environment: Record<string, string>;
@@ -108,7 +108,8 @@ function toggleSourceMaps(options: string): string {
     : `${options} --enable-source-maps`.trim();
 }
 
-function measureOne(fn: DeployedFunction): BundleFigures {
+/** The figures of one asset, by its handler module and the environment it runs with. */
+export function measureOne(fn: DeployedFunction): BundleFigures {
   const directory = dirname(fn.handlerFile);
   const entry = fn.handlerFile.slice(directory.length + 1);
   const { loaded, lazy } = closure(directory, entry);
