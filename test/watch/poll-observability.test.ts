@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PublicJob } from '../../lib/jobs/job.js';
+import { recordWatchFailure } from '../../lib/watch/record-watch-failure.js';
 import { METRIC_NAMES, RecordedWatchMetrics } from '../../lib/watch/watch-metrics.js';
 import { scaledClock } from '../../local/clock.js';
 import { AvidCtmsSimulator, runToSuccess } from '../../local/simulators/avid-ctms/index.js';
@@ -27,7 +28,7 @@ describe('a poll run on the local stack', () => {
   it('counts its polls, vendor outcomes, detection delay and the ending, by vendor and connection', async () => {
     // Prepare
     env = await startAvidStack();
-    const reference = env.simulator.createCommand({ steps: runToSuccess(600) });
+    const reference = env.simulator.createCommand({ steps: runToSuccess(300) });
 
     // Act
     const { body: created } = await env.watch(reference);
@@ -130,5 +131,26 @@ describe('a poll run on the local stack', () => {
     const metrics = stack.services.metrics as RecordedWatchMetrics;
     expect(metrics.sum(METRIC_NAMES.vendor.auth, 'avid')).toBeGreaterThanOrEqual(1);
     expect(metrics.sum(METRIC_NAMES.vendor.ok, 'avid')).toBe(0);
+  });
+
+  it('counts a watch that broke down as WatchFailed, under its job’s vendor and connection', async () => {
+    env = await startAvidStack();
+    const reference = env.simulator.createCommand({ steps: runToSuccess(3600) });
+    const { body: created } = await env.watch(reference);
+
+    await recordWatchFailure(env.stack.services, {
+      input: { jobId: created.jobId, continuation: 0 },
+      failure: { Error: 'PollFailedUnexpectedly', Cause: 'the table was throttled' },
+    });
+
+    const metrics = recorder(env);
+    expect(metrics.points.filter((point) => point.name === METRIC_NAMES.watchFailed)).toEqual([
+      {
+        name: 'WatchFailed',
+        value: 1,
+        unit: 'Count',
+        dimensions: { vendor: 'avid-ctms', connection: 'avid' },
+      },
+    ]);
   });
 });
