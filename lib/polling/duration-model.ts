@@ -21,7 +21,7 @@ export const MIN_ENDINGS = 20;
  * The chance, given the job has not ended yet, that it ends in a stretch polled later than the
  * delay bound allows. Summed over a job's polls it stays near the 5 % a p95 target leaves.
  */
-export const LATE_TOLERANCE = 0.012;
+export const LATE_TOLERANCE = 0.006;
 /** Older than all but this share of the jobs seen: the model knows nothing more, back off as today. */
 const SURVIVAL_FLOOR = 0.02;
 

@@ -70,7 +70,8 @@ function learnedDelayFor(
   if (!sketch || connection.polling?.learnDurations === false) return undefined;
   const ageSeconds = (now.getTime() - Date.parse(job.createdAt)) / 1000;
   return nextLearnedDelay(sketch, ageSeconds, {
-    // A queued job may yet report progress once it runs: held to the tighter bound until then.
+    // A queued job may yet report progress once it runs, and a job that did has a tighter bound:
+    // the model only guides its polls until its rate is known (a flat start, a stall).
     boundSeconds:
       job.status === 'RUNNING' && job.progress === undefined
         ? LEARNED_DELAY_BOUNDS.noProgress
