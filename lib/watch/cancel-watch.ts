@@ -5,7 +5,7 @@ import type { Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { applyOwnVerdict } from '../jobs/transitions.js';
 import { adapterCallFor, secretsOf } from './adapter-context.js';
-import { metricsOf } from './watch-metrics.js';
+import { metricsOf, tracerOf } from './watch-metrics.js';
 import type { WatchServices } from './watch-services.js';
 
 export interface CancelWatchResult {
@@ -51,7 +51,11 @@ export async function cancelWatch(
     vendorMessage = `${connection.vendor} offers no way to cancel a job through its API; jobwatch stopped watching it`;
   } else {
     try {
-      const outcome = await adapter.cancel(context, watched);
+      const cancel = adapter.cancel.bind(adapter);
+      const outcome = await tracerOf(services).vendorCall(
+        { vendor: connection.vendor, connection: connection.name, operation: 'cancel' },
+        () => cancel(context, watched),
+      );
       vendorCancelled = outcome.cancelled;
       vendorMessage = outcome.message;
     } catch (error) {
