@@ -3,6 +3,19 @@ import { getNamespace, Segment } from 'aws-xray-sdk-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XrayWatchTracer } from '../../functions/shared/observability.js';
 
+interface RecordedSubsegment {
+  name: string;
+  annotations?: Record<string, unknown>;
+  end_time?: number;
+  fault?: boolean;
+  error?: boolean;
+}
+
+/** The subsegments as X-Ray would receive them. */
+function recorded(segment: Segment): RecordedSubsegment[] {
+  return (JSON.parse(segment.format()) as { subsegments?: RecordedSubsegment[] }).subsegments ?? [];
+}
+
 /** Runs a test inside the X-Ray SDK's context, as an invocation runs. */
 function inTraceContext(test: () => Promise<void>): Promise<void> {
   return getNamespace().runPromise(test);
@@ -38,7 +51,7 @@ describe('the functions’ tracer (X-Ray)', () => {
       );
 
       expect(answer).toBe(42);
-      const [subsegment] = segment.subsegments ?? [];
+      const [subsegment] = recorded(segment);
       expect(subsegment?.name).toBe('### okast poll');
       expect(subsegment?.annotations).toEqual({ vendor: 'okast', connection: 'okast-prod' });
       expect(subsegment?.end_time).toBeGreaterThan(0);
@@ -56,7 +69,7 @@ describe('the functions’ tracer (X-Ray)', () => {
         }),
       ).rejects.toThrow('ECONNRESET');
 
-      const [subsegment] = segment.subsegments ?? [];
+      const [subsegment] = recorded(segment);
       expect(subsegment?.fault || subsegment?.error).toBe(true);
       expect(tracer.getSegment()).toBe(segment);
     }));
