@@ -139,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const runner = new LocalWorkflowRunner({
     definition,
     clock,
+    callbacks,
     keepEventLogs: options.keepEventLogs,
     injectFault: options.injectFault,
     waitSeconds: options.workflow?.waitSeconds,

@@ -8,6 +8,7 @@ import type { ExecutionInput } from '../lib/workflow/poll-contract.js';
 import { ExecutionAlreadyExistsError } from '../lib/workflow/workflow-errors.js';
 import type { ExecutionStatus, WorkflowStarter } from '../lib/workflow/workflow-ports.js';
 import type { Clock } from './clock.js';
+import type { CallbackOutcome, LocalCallbacks } from './local-callbacks.js';
 
 /**
  * Invokes a handler as the Lambda service would for Step Functions: a thrown error keeps its name
@@ -72,6 +73,8 @@ export interface LocalWorkflowRunnerOptions {
   stateMachineName?: string;
   /** Keep each execution's event log (tests read it; a long benchmark does not need it). */
   keepEventLogs?: boolean | undefined;
+  /** Issues the task tokens `.waitForTaskToken` tasks wait on (the stack's callbacks). */
+  callbacks?: Pick<LocalCallbacks, 'issue'> | undefined;
   /** Told when the execution-ended reaction fails (the stack logs it). */
   onTargetError?: (error: unknown) => void;
   /** Wait states' durations in clock seconds, by state name (default: each Wait state's own Seconds). */
@@ -191,6 +194,24 @@ class StateVisit {
   }
 }
 
+/** The longest a Node timer waits (2^31 - 1 ms), in whole seconds. */
+const LONGEST_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * A Task without TimeoutSeconds waits as long as its execution may run on AWS; the library
+ * times it out after 60 s instead, which would fail a root waiting for its watch's result.
+ * Such tasks get the longest wait a Node timer allows (about 24 days) instead.
+ */
+function withoutTaskTimeouts(definition: object): object {
+  const copy = structuredClone(definition) as Definition;
+  for (const state of Object.values(copy.States)) {
+    const task = state as { Type: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string };
+    if (task.Type === 'Task' && task.TimeoutSeconds === undefined && task.TimeoutSecondsPath === undefined)
+      task.TimeoutSeconds = LONGEST_TIMER_SECONDS;
+  }
+  return copy;
+}
+
 /**
  * aws-local-stepfunctions stamps `$$.Execution.StartTime` with the wall clock, whatever the
  * context says; the poll function compares it with the runner's clock (scaled or manual), so
@@ -238,9 +259,12 @@ export class LocalWorkflowRunner implements WorkflowStarter {
   private readonly stateMachineArn: string;
 
   constructor(private readonly options: LocalWorkflowRunnerOptions) {
-    this.machine = new StateMachine(options.definition as ConstructorParameters<typeof StateMachine>[0], {
-      validationOptions: { checkArn: false, checkPaths: false },
-    });
+    this.machine = new StateMachine(
+      withoutTaskTimeouts(options.definition) as ConstructorParameters<typeof StateMachine>[0],
+      {
+        validationOptions: { checkArn: false, checkPaths: false },
+      },
+    );
     this.stateMachineArn = `arn:aws:states:local:000000000000:stateMachine:${options.stateMachineName ?? 'jobwatch-watch'}`;
   }
 
@@ -383,6 +407,14 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         succeed: () => undefined,
       }) as Context;
 
+    const callbacks = this.options.callbacks;
+    const tokens = new Map<string, Promise<CallbackOutcome>>();
+    // A stopped execution's waiting task ends with it (the library would wait on).
+    let stopWaiting: (error: Error) => void = () => undefined;
+    const abortedWait = new Promise<never>((_, reject) => {
+      stopWaiting = reject;
+    });
+    abortedWait.catch(() => undefined);
     const definition = this.options.definition as Definition;
     const pollVisit = new StateVisit(definition.States[WORKFLOW_STATES.poll]?.Retry ?? [], () => clock.now());
     const startTime = new Date(clock.now()).toISOString();
@@ -397,6 +429,16 @@ export class LocalWorkflowRunner implements WorkflowStarter {
         },
         // Only the Poll state reads `$$.State`.
         State: pollVisit.contextFields(WORKFLOW_STATES.poll),
+        // A fresh token each time a task's parameters read it, as Step Functions issues one per
+        // task; answered through the stack's callbacks (SendTaskSuccess / SendTaskFailure).
+        Task: {
+          get Token() {
+            if (!callbacks) throw new Error('A .waitForTaskToken task needs the runner’s callbacks option');
+            const { taskToken, outcome } = callbacks.issue();
+            tokens.set(taskToken, outcome);
+            return taskToken;
+          },
+        },
       } as never,
       overrides: {
         taskResourceLocalHandlers: {
@@ -428,11 +470,22 @@ export class LocalWorkflowRunner implements WorkflowStarter {
             refuseIfAborted();
             const fault = this.options.injectFault?.(WORKFLOW_STATES.continueAsNew, execution);
             if (fault) throw fault;
-            return (await this.startExecutionSync(payload as { Name: string; Input: unknown })) as never;
+            return this.startExecution(payload as { Name: string; Input: unknown }) as never;
           },
-          [WORKFLOW_STATES.describeContinuation]: async (payload) => {
+          [WORKFLOW_STATES.awaitWatchResult]: async (parameters) => {
             refuseIfAborted();
-            return this.describeExecution((payload as { ExecutionArn: string }).ExecutionArn) as never;
+            const payload = (parameters as { Payload?: unknown }).Payload;
+            const token = (payload as { awaitResult?: { taskToken?: string } })?.awaitResult?.taskToken;
+            const answer = token === undefined ? undefined : tokens.get(token);
+            if (!answer) throw new Error('AwaitWatchResult ran without a task token of this runner');
+            // The invocation first (its errors are the task's, as Lambda reports them), then the wait.
+            await this.invokeTask(WORKFLOW_STATES.awaitWatchResult, execution, payload, () =>
+              this.options.handlers.poll(withStartTime(payload, startTime) as never, lambdaContext('poll')),
+            );
+            const outcome = await Promise.race([answer, abortedWait]);
+            if (outcome.status === 'SUCCEEDED') return outcome.output as never;
+            // SendTaskFailure: the task fails with the error and cause it was sent.
+            throw Object.assign(new Error(outcome.cause), { name: outcome.error });
           },
         },
         waitTimeOverrides: waitDurations(
@@ -447,6 +500,7 @@ export class LocalWorkflowRunner implements WorkflowStarter {
     });
     execution.abort = () => {
       aborted = true;
+      stopWaiting(Object.assign(new Error('Execution aborted'), { name: 'LocalExecutionAborted' }));
       run.abort();
     };
     void this.countTransitions(execution, run.eventLogs);
@@ -525,6 +579,28 @@ export class LocalWorkflowRunner implements WorkflowStarter {
       throw error;
     }
     return { ExecutionArn: executionArn, Status: 'SUCCEEDED', Output: outcome.output };
+  }
+
+  /**
+   * `states:startExecution` (fire and forget) as the optimized integration answers it: the new
+   * execution's ARN and start date; a name already used fails
+   * `StepFunctions.ExecutionAlreadyExistsException` — except a running execution's with the
+   * same input, which answers as that start.
+   */
+  startExecution(request: { Name?: string; Input: unknown }): Record<string, unknown> {
+    const name = request.Name ?? `child-${randomUUID()}`;
+    let started: LocalExecution;
+    try {
+      ({ execution: started } = this.startOrReuse(name, request.Input));
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExistsError) {
+        throw Object.assign(new Error(error.message), {
+          name: 'StepFunctions.ExecutionAlreadyExistsException',
+        });
+      }
+      throw error;
+    }
+    return { ExecutionArn: this.executionArn(name), StartDate: new Date(started.startedAt).toISOString() };
   }
 
   /** DescribeExecution as the AWS SDK integration answers it: Output is JSON text, Error/Cause only when it failed. */

@@ -14,6 +14,8 @@ import {
   POLL_INTERVAL_TIERS,
   pollAgainErrorName,
   START_EXECUTION_TRANSIENT_ERRORS,
+  TRANSIENT_RETRY_MAX_ATTEMPTS,
+  TROUBLE_PAUSE_SECONDS,
   WATCH_FAILED_ERROR,
 } from '../../lib/workflow/poll-contract.js';
 import { acknowledge, nagArn } from './nag.js';
@@ -38,14 +40,10 @@ export const WORKFLOW_STATES = {
   readContinuationRequest: 'ReadContinuationRequest',
   continueAsNew: 'ContinueAsNew',
   carryStartFailure: 'CarryStartFailure',
-  continuationDidNotSucceed: 'ContinuationDidNotSucceed',
-  describeContinuation: 'DescribeContinuation',
-  continuationStillRunning: 'ContinuationStillRunning',
-  waitForContinuation: 'WaitForContinuation',
-  readContinuationOutput: 'ReadContinuationOutput',
-  readFollowedContinuationFailure: 'ReadFollowedContinuationFailure',
-  continuationEndedWithoutResult: 'ContinuationEndedWithoutResult',
-  continuationSucceeded: 'ContinuationSucceeded',
+  rootOrHandOver: 'RootOrHandOver',
+  handedOver: 'HandedOver',
+  awaitWatchResult: 'AwaitWatchResult',
+  watchResultFailed: 'WatchResultFailed',
   waitOutTrouble: 'WaitOutTrouble',
   recordWatchFailure: 'RecordWatchFailure',
   watchFailed: 'WatchFailed',
@@ -58,11 +56,14 @@ export const WORKFLOW_STATES = {
  * When it is spent, the Catch leads through {@link TROUBLE_PAUSE_SECONDS} back into Poll: a new
  * visit with fresh counts, so no number of incidents over a watch's life ends it.
  */
-const TRANSIENT_RETRY = { interval: 2, maxAttempts: 4, backoffRate: 2, maxDelay: 60 } as const;
-/** The pause before a fresh Poll visit once a visit's transient retries are spent. */
-export const TROUBLE_PAUSE_SECONDS = 60;
-/** How often a parent whose continuation already existed looks at that continuation. */
-export const CONTINUATION_CHECK_SECONDS = 60;
+const TRANSIENT_RETRY = {
+  interval: 2,
+  maxAttempts: TRANSIENT_RETRY_MAX_ATTEMPTS,
+  backoffRate: 2,
+  maxDelay: 60,
+} as const;
+
+export { TROUBLE_PAUSE_SECONDS };
 
 /**
  * The Standard state machine that waits for one vendor job.
@@ -73,10 +74,19 @@ export const CONTINUATION_CHECK_SECONDS = 60;
  * returns the final snapshot and the execution succeeds with it, so a successful watch costs
  * exactly one transition per poll. A job that ended otherwise is thrown as `JobFailed`,
  * `JobCancelled`, `JobLost` or `JobTimedOut`, caught, and the execution fails with that name and
- * the function's message as cause. Before the 25,000-event history limit the function throws
- * `ContinueAsNewExecution`, and the watch carries on in a nested execution
- * (`startExecution.sync:2`) whose outcome becomes this one's, so a parent waiting with `.sync`
- * still gets the final result.
+ * the function's message as cause.
+ *
+ * Before the 25,000-event history limit — judged by the history this execution actually used,
+ * from the Poll visit's `$$.State.RetryCount` and `EnteredTime` — the function throws
+ * `ContinueAsNewExecution` and the watch carries on in a new execution, started fire and
+ * forget (`startExecution`): each continuation hands over to the next and succeeds at once, so
+ * however long a chain grows, at most two executions of a watch are open. The root (the
+ * execution a caller started) instead waits (`lambda:invoke.waitForTaskToken`): its token joins
+ * the job's waiters, and whichever execution ends the job answers it with the final snapshot —
+ * or with the error name and cause a direct ending gives (JobFailed, JobCancelled, JobLost,
+ * JobTimedOut; WatchFailed when the watch broke down, recorded by record-watch-failure or the
+ * execution-ended reaction). So the root ends as a watch that never continued would, and a
+ * parent waiting on it with `.sync` still gets one result.
  */
 export class WatchWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -158,31 +168,28 @@ export class WatchWorkflow extends Construct {
       parameters: { 'request.$': 'States.StringToJson($.next.lambdaError.errorMessage)' },
       resultPath: '$.next',
     });
-    // Written as the ASL `startExecution.sync:2` task that StepFunctionsStartExecution would
-    // render, because that construct grants DescribeExecution/StopExecution on
-    // `execution:<name>*`, which also matches every state machine whose name starts with this
-    // one's; the grants below name this state machine's executions exactly (`<name>:*`).
+    // Fire and forget: no execution of a watch waits for its continuation, so however long the
+    // chain grows, two are open at most — the root, waiting below, and the current one. The
+    // input carries no task token and is the same on every try, so a retried start whose first
+    // try went through meets its own running execution with the same input, which Step
+    // Functions answers as that same start.
     const continueAsNew = new sfn.CustomState(this, WORKFLOW_STATES.continueAsNew, {
       stateJson: {
         Type: 'Task',
-        Resource: `arn:${Aws.PARTITION}:states:::states:startExecution.sync:2`,
+        Resource: `arn:${Aws.PARTITION}:states:::states:startExecution`,
         Parameters: {
           StateMachineArn: ownArn('stateMachine', props.stateMachineName),
           'Input.$': '$.next.request.input',
           'Name.$': '$.next.request.name',
         },
-        // The continuation's output is the final snapshot; it becomes this execution's output.
-        ResultSelector: { 'snapshot.$': '$.Output' },
-        OutputPath: '$.snapshot',
+        ResultPath: null,
       },
     });
     poll.addCatch(readContinuation.next(readContinuationRequest).next(continueAsNew), {
       errors: [CONTINUE_AS_NEW_ERROR],
       resultPath: '$.failure',
     });
-    // A throttled start or the open-executions quota: retry. A retried start whose first try
-    // went through meets its own running execution with the same input, which Step Functions
-    // answers as the same start.
+    // A throttled start or the open-executions quota: retry.
     continueAsNew.addRetry({
       errors: [...START_EXECUTION_TRANSIENT_ERRORS],
       interval: Duration.seconds(2),
@@ -192,73 +199,61 @@ export class WatchWorkflow extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
 
-    // The continuation by name: still running (the name was taken — the watch already continued
-    // there), ended, or never started. Followed to its end instead of starting another.
-    const executionArnPrefix = ownArn('execution', props.stateMachineName);
-    const describeContinuation = new tasks.CallAwsService(this, WORKFLOW_STATES.describeContinuation, {
-      service: 'sfn',
-      action: 'describeExecution',
-      parameters: {
-        ExecutionArn: sfn.JsonPath.format(
-          `${executionArnPrefix}:{}`,
-          sfn.JsonPath.stringAt('$.next.request.name'),
-        ),
+    // The root waits for the watch's result as a waiter of its job (a task token, like any
+    // `.waitForTaskToken` caller): whichever execution of the chain ends the job — or records
+    // that its watch broke down, or the execution-ended reaction for one that failed or was
+    // stopped — answers it with the snapshot, or with the ending's error name and cause. So a
+    // caller of the root (`.sync`, DescribeExecution) still gets one result. The function adds
+    // the token to the job's waiters and answers it at once if the job has ended meanwhile.
+    const awaitWatchResult = new sfn.CustomState(this, WORKFLOW_STATES.awaitWatchResult, {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Aws.PARTITION}:states:::lambda:invoke.waitForTaskToken`,
+        Parameters: {
+          FunctionName: props.pollFunction.functionArn,
+          Payload: {
+            'input.$': '$.next.request.input',
+            execution: { 'id.$': '$$.Execution.Id', 'startTime.$': '$$.Execution.StartTime' },
+            awaitResult: { 'taskToken.$': '$$.Task.Token' },
+          },
+        },
+        Retry: [
+          {
+            ErrorEquals: [...LAMBDA_TRANSIENT_ERRORS, POLL_FAILED_ERROR],
+            IntervalSeconds: TRANSIENT_RETRY.interval,
+            MaxAttempts: 10,
+            BackoffRate: TRANSIENT_RETRY.backoffRate,
+            MaxDelaySeconds: 300,
+            JitterStrategy: 'FULL',
+          },
+        ],
       },
-      iamResources: [`${executionArnPrefix}:*`],
-      iamAction: 'states:DescribeExecution',
-      // The whole answer: which fields it has depends on the status (no Output unless it
-      // succeeded, no Error unless it failed), and a path to a missing field fails the execution.
-      resultPath: '$.continuation',
     });
-    describeContinuation.addRetry({
-      errors: ['Sfn.SfnException', 'Sfn.ThrottlingException', 'Sfn.SdkClientException'],
-      interval: Duration.seconds(5),
-      maxAttempts: 10,
-      backoffRate: 2,
-      maxDelay: Duration.seconds(300),
-      jitterStrategy: sfn.JitterType.FULL,
+    const handOverOrAwait = new sfn.Choice(this, WORKFLOW_STATES.rootOrHandOver, {
+      comment: 'The root (its continuation is the first) waits for the result; any other execution is done',
+    })
+      .when(sfn.Condition.numberEquals('$.next.request.input.continuation', 1), awaitWatchResult)
+      .otherwise(
+        new sfn.Pass(this, WORKFLOW_STATES.handedOver, {
+          parameters: { 'continuedIn.$': '$.next.request.name' },
+        }),
+      );
+    continueAsNew.next(handOverOrAwait);
+    // The name was taken: the watch already continued there (a start whose answer was lost,
+    // retried with an input that differs only if the definition changed). That execution
+    // carries the watch on; this one goes on as if it had started it.
+    continueAsNew.addCatch(handOverOrAwait, {
+      errors: ['StepFunctions.ExecutionAlreadyExistsException'],
+      resultPath: '$.startFailure',
     });
-    const continuationFailed = new sfn.Fail(this, WORKFLOW_STATES.continuationDidNotSucceed, {
-      errorPath: '$.child.Error',
-      causePath: '$.child.Cause',
+    const watchResultFailed = new sfn.Fail(this, WORKFLOW_STATES.watchResultFailed, {
+      errorPath: '$.failure.Error',
+      causePath: '$.failure.Cause',
     });
-    describeContinuation.next(
-      new sfn.Choice(this, WORKFLOW_STATES.continuationStillRunning)
-        .when(
-          sfn.Condition.stringEquals('$.continuation.Status', 'RUNNING'),
-          new sfn.Wait(this, WORKFLOW_STATES.waitForContinuation, {
-            time: sfn.WaitTime.duration(Duration.seconds(CONTINUATION_CHECK_SECONDS)),
-          }).next(describeContinuation),
-        )
-        .when(
-          sfn.Condition.stringEquals('$.continuation.Status', 'SUCCEEDED'),
-          new sfn.Pass(this, WORKFLOW_STATES.readContinuationOutput, {
-            parameters: { 'snapshot.$': 'States.StringToJson($.continuation.Output)' },
-            outputPath: '$.snapshot',
-          }).next(new sfn.Succeed(this, WORKFLOW_STATES.continuationSucceeded)),
-        )
-        .when(
-          sfn.Condition.and(
-            sfn.Condition.isPresent('$.continuation.Error'),
-            sfn.Condition.isPresent('$.continuation.Cause'),
-          ),
-          new sfn.Pass(this, WORKFLOW_STATES.readFollowedContinuationFailure, {
-            parameters: { 'child.$': '$.continuation' },
-          }).next(continuationFailed),
-        )
-        .otherwise(
-          new sfn.Fail(this, WORKFLOW_STATES.continuationEndedWithoutResult, {
-            error: WATCH_FAILED_ERROR,
-            cause:
-              'The watch continued in an execution that ended without a result (stopped or timed out); see the job',
-          }),
-        ),
-    );
-    // Whatever ended the start — the continuation ran and failed (`.sync:2` reports that as
-    // States.TaskFailed, which also matches every other task error), its name was taken, or the
-    // start itself failed for good — the continuation is looked up by name rather than by
-    // parsing a cause whose shape depends on which of these it was.
-    continueAsNew.addCatch(describeContinuation, { errors: [sfn.Errors.ALL], resultPath: '$.startFailure' });
+    awaitWatchResult.addCatch(watchResultFailed, {
+      errors: [...Object.values(JOB_ERROR_NAMES), WATCH_FAILED_ERROR],
+      resultPath: '$.failure',
+    });
 
     const recordWatchFailure = new tasks.LambdaInvoke(this, WORKFLOW_STATES.recordWatchFailure, {
       lambdaFunction: props.recordWatchFailureFunction,
@@ -284,15 +279,14 @@ export class WatchWorkflow extends Construct {
     });
     // The failure lands beside the original input, so the recorder knows which job it was.
     poll.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
-    // No continuation by that name: starting it failed for good (its input refused, the machine
-    // gone). Recorded on the job with the start's own error.
-    describeContinuation.addCatch(
-      new sfn.Pass(this, WORKFLOW_STATES.carryStartFailure, {
-        inputPath: '$.startFailure',
-        resultPath: '$.failure',
-      }).next(recordWatchFailure),
-      { errors: [sfn.Errors.ALL], resultPath: '$.describeFailure' },
-    );
+    // Starting the continuation failed for good (its input refused, the machine gone), or the
+    // root could not register as a waiter: recorded on the job, whose waiters hear WatchFailed.
+    const carryStartFailure = new sfn.Pass(this, WORKFLOW_STATES.carryStartFailure, {
+      inputPath: '$.startFailure',
+      resultPath: '$.failure',
+    }).next(recordWatchFailure);
+    continueAsNew.addCatch(carryStartFailure, { errors: [sfn.Errors.ALL], resultPath: '$.startFailure' });
+    awaitWatchResult.addCatch(recordWatchFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -306,12 +300,21 @@ export class WatchWorkflow extends Construct {
     this.grantContinuation(
       props.stateMachineName,
       ownArn('stateMachine', props.stateMachineName),
-      `${executionArnPrefix}:*`,
+      `${ownArn('execution', props.stateMachineName)}:*`,
     );
     this.configureLogsAndTracing();
   }
 
-  /** What `startExecution.sync:2` on this state machine itself needs, and no more. */
+  /**
+   * Starting a continuation of this state machine (fire and forget) needs StartExecution on it
+   * alone; waiting for a task token needs no grant, nor an events rule.
+   *
+   * The rest serves executions that started with the previous definition, which continued with
+   * `startExecution.sync:2` and looked a continuation up by name (DescribeContinuation): running
+   * executions keep their definition, so without these grants a deploy would break every such
+   * watch at its next continuation. Remove them once no execution started before this
+   * definition runs (a watch ends with its job; an execution lasts a year at most).
+   */
   private grantContinuation(name: string, stateMachineArn: string, executionsArn: string): void {
     const machine = this.stateMachine;
     machine.addToRolePolicy(
@@ -323,7 +326,7 @@ export class WatchWorkflow extends Construct {
         resources: [executionsArn],
       }),
     );
-    // `.sync` learns of the child's end through this Step Functions-managed rule.
+    // The previous definition's `.sync:2` learns of the child's end through this managed rule.
     machine.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
@@ -339,7 +342,7 @@ export class WatchWorkflow extends Construct {
     acknowledge(
       machine.role,
       'IAM5',
-      'A watch continues in a nested execution of this same state machine, whose name is chosen at run time (.sync:2 describes and stops it; DescribeContinuation finds one by name).',
+      "Executions started with the previous definition continue in a nested execution of this same state machine, named at run time (.sync:2 describes and stops it; DescribeContinuation finds one by name). Scoped to this machine's executions.",
       `Resource::${nagArn('states', `execution:${name}:*`)}`,
     );
   }

@@ -37,7 +37,7 @@ import { ContinueAsNewError, JobEndedError, PollAgainError } from '../workflow/w
 import { adapterCallFor, redactObservation, secretsOf } from './adapter-context.js';
 import { type PollMarks, withPollMarks } from './poll-marks.js';
 import { registerWatch } from './start-watch.js';
-import { answerWaiters } from './waiters.js';
+import { answerWaiters, awaitJobResult } from './waiters.js';
 import { metricsOf, tracerOf } from './watch-metrics.js';
 import type { WatchServices } from './watch-services.js';
 
@@ -54,6 +54,8 @@ export const DEFAULT_STALL_AFTER_SECONDS = 6 * 3600;
  */
 export async function pollJob(services: WatchServices, event: PollEvent): Promise<PollResult> {
   const input = event.input;
+  // The root of a continued watch, registering as a waiter of its job (AwaitWatchResult).
+  if (event.awaitResult) return awaitJobResult(services, input.jobId, event.awaitResult.taskToken);
   const loaded = await loadJob(services, input, executionNameOf(event.execution.id));
   return pollLoaded(withPollLogKeys(services, loaded, event), event, loaded);
 }

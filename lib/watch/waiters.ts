@@ -1,5 +1,5 @@
 import { forEachLimited } from '../async/for-each-limited.js';
-import { describeError, JobwatchError } from '../jobs/errors.js';
+import { describeError, InvalidInputError, JobNotFoundError, JobwatchError } from '../jobs/errors.js';
 import { type Job, toPublicJob } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { JOB_ERROR_NAMES, WATCH_FAILED_ERROR } from '../workflow/poll-contract.js';
@@ -100,6 +100,29 @@ export async function answerWaiters(
     );
   }
   return { answered, dropped };
+}
+
+/**
+ * Makes a task token a waiter of the job — the root execution of a watch that continued waits
+ * so for the chain's result — and answers it at once if the job has ended (or its watch
+ * stopped) already. Added before the job is read: an ending stored in between is seen here,
+ * and one stored after reads the token among the waiters, so no ending misses it; a token
+ * answered by both is refused the second time and dropped.
+ *
+ * @example await awaitJobResult(services, 'jw-1f', taskToken);
+ */
+export async function awaitJobResult(
+  services: WatchServices,
+  jobId: string | undefined,
+  taskToken: string,
+): Promise<{ waiting: boolean }> {
+  if (!jobId) throw new InvalidInputError('A job id is required to wait for a watch', ['jobId']);
+  await services.store.addWaiter(jobId, taskToken);
+  const job = await services.store.getJob(jobId);
+  if (!job) throw new JobNotFoundError(jobId);
+  if (!answerFor(job)) return { waiting: true };
+  await answerWaiters(services, job);
+  return { waiting: false };
 }
 
 async function send(services: WatchServices, token: string, answer: WaiterAnswer): Promise<void> {

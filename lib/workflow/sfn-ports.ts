@@ -59,8 +59,9 @@ export class SfnWorkflowStarter implements WorkflowStarter {
   }
 
   /**
-   * Stops the watch's root execution. Its continuations run as `.sync` children, which Step
-   * Functions stops together with their parent.
+   * Stops one execution by name. Continuations start fire and forget, so stopping the root
+   * stops only the root: the execution-ended reaction records it as a cancel, and the current
+   * continuation ends at its next poll, which finds the job final.
    */
   async stop(name: string, reason: string): Promise<boolean> {
     try {

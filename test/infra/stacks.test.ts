@@ -67,7 +67,7 @@ describe('the CDK app', () => {
     for (const group of Object.values(logGroups)) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it('defines a Standard state machine whose poll Retry is the loop, with named endings and a nested continuation', () => {
+  it('defines a Standard state machine whose poll Retry is the loop, with named endings and a fire-and-forget continuation', () => {
     const { stateless } = templates;
     const machines = stateless.findResources('AWS::StepFunctions::StateMachine');
     const [machine] = Object.values(machines);
@@ -78,7 +78,14 @@ describe('the CDK app', () => {
     expect(definition).toContain('PollIn1800s');
     expect(definition).toContain('JobFailed');
     expect(definition).toContain('ErrorPath');
-    expect(definition).toContain('states:startExecution.sync:2');
+    // Continuations start fire and forget; only the root waits, as a waiter of its job.
+    expect(definition).toContain('states:::states:startExecution\\"');
+    expect(definition).not.toContain('startExecution.sync');
+    expect(definition).toContain('lambda:invoke.waitForTaskToken');
+    expect(definition).toContain('$$.Task.Token');
+    expect(definition).toContain('$$.State.RetryCount');
+    expect(definition).toContain('$$.State.EnteredTime');
+    expect(definition).not.toContain('DescribeContinuation');
     expect(definition).not.toContain('"ErrorEquals\\":[\\"States.TaskFailed\\"],\\"IntervalSeconds');
   });
 
@@ -208,7 +215,8 @@ describe('the CDK app', () => {
 
     expect(executionArns.length).toBeGreaterThanOrEqual(4); // the state machine, api, watch-requested, reconcile
     for (const arn of executionArns) expect(arn).toBe(':execution:jobwatch-test-watch:*');
-    // The nested start: exactly what `.sync:2` on itself needs.
+    // Starting a continuation: StartExecution on this machine. The rest is for executions of
+    // the previous definition (`.sync:2`), still running across a deploy.
     const machineRole = Object.keys(stateless.findResources('AWS::IAM::Role')).find((id) =>
       id.startsWith('WatchStateMachineRole'),
     ) as string;
