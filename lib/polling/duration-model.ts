@@ -22,8 +22,17 @@ export const MIN_ENDINGS = 20;
  * delay bound allows. Summed over a job's polls it stays near the 5 % a p95 target leaves.
  */
 export const LATE_TOLERANCE = 0.006;
-/** Older than all but this share of the jobs seen: the model knows nothing more, back off as today. */
+/** Older than all but this share of the jobs seen: the model knows nothing more of when it ends. */
 const SURVIVAL_FLOOR = 0.02;
+const BEYOND_BACKOFF = 0.25;
+
+/** The upper edge of the longest bucket that holds weight. */
+function longestSeen(sketch: DurationSketch): number {
+  const weights = normalized(sketch);
+  for (let index = DURATION_BUCKETS - 1; index >= 0; index -= 1)
+    if ((weights[index] ?? 0) > 0) return edge(index + 1);
+  return 0;
+}
 
 export interface DurationSketch {
   /** How many endings were recorded (not decayed). */
@@ -97,8 +106,8 @@ export interface LearnedDelayOptions {
 
 /**
  * Seconds until the next poll of a job `ageSeconds` into its watch, from what the sketch learned,
- * or undefined while it has learned too little (fewer than {@link MIN_ENDINGS}) or nothing about
- * jobs this old. The next poll is the delay bound plus the longest stretch in which the job ends
+ * or undefined while it has learned too little (fewer than {@link MIN_ENDINGS}). A job older than
+ * nearly all seen is polled at the bound, backing off by a quarter of the time past the longest. The next poll is the delay bound plus the longest stretch in which the job ends
  * with at most `tolerance` conditional probability: a poll every bound where ends are dense, far
  * apart where they are rare.
  *
@@ -112,10 +121,14 @@ export function nextLearnedDelay(
   if (sketch.endings < MIN_ENDINGS) return undefined;
   const age = Math.max(0, ageSeconds);
   const alive = survival(sketch, age);
-  if (alive < SURVIVAL_FLOOR) return undefined;
   const tolerance = options.tolerance ?? LATE_TOLERANCE;
   const max = Math.max(options.minSeconds, options.maxSeconds);
   const bound = Math.min(max, Math.max(options.minSeconds, options.boundSeconds));
+  // Older than nearly every job seen: its end may come any moment and nothing says when. Poll at
+  // the bound, backing off slowly (a quarter of the time past the longest job seen) in case the
+  // job is stuck rather than long.
+  if (alive < SURVIVAL_FLOOR)
+    return Math.min(max, bound + BEYOND_BACKOFF * Math.max(0, age - longestSeen(sketch)));
   const endsWithin = (gap: number) => (alive - survival(sketch, age + gap)) / alive;
   // Survival only falls with time: the longest quiet stretch is found by bisection.
   let quiet = 0;

@@ -87,9 +87,13 @@ describe('nextLearnedDelay', () => {
     expect(nextLearnedDelay(sketch, 1150, options)).toBeLessThan(100);
   });
 
-  it('gives up on jobs older than nearly all it saw', () => {
+  it('polls a job older than nearly all it saw at the bound, backing off past the longest', () => {
+    // Prepare: every job so far took 600 s (bucket up to ~640 s)
     const sketch = sketchOf(Array(40).fill(600));
-    expect(nextLearnedDelay(sketch, 5000, options)).toBeUndefined();
+
+    // Assess: just past them, every bound; far past, slowly back to the longest wait
+    expect(nextLearnedDelay(sketch, 700, options)).toBeLessThan(120);
+    expect(nextLearnedDelay(sketch, 5000, options)).toBe(600);
   });
 });
 
