@@ -8,7 +8,7 @@ import {
   onExecutionEnded,
 } from '../lib/watch/execution-ended.js';
 import type { WatchServices } from '../lib/watch/watch-services.js';
-import { awsServicesWithoutAdapters, logger } from './shared/aws-services.js';
+import { awsWatchServices, logger } from './shared/aws-services.js';
 import { flushMetrics } from './shared/observability.js';
 
 /** Target of the rule on this state machine's executions ending ABORTED, TIMED_OUT or FAILED. */
@@ -20,4 +20,6 @@ export function createExecutionEndedHandler(services: () => Promise<WatchService
     .handler(async (change) => onExecutionEnded(await services(), change));
 }
 
-export const handler = createExecutionEndedHandler(awsServicesWithoutAdapters);
+// A stopped execution is a cancel, and the vendor is asked to cancel where it can: the adapter of
+// the job it reads is loaded then (no connection is known before the job is read).
+export const handler = createExecutionEndedHandler(() => awsWatchServices({}));

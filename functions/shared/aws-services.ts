@@ -55,8 +55,8 @@ export async function awsWatchServices(needs?: AdapterNeeds): Promise<WatchServi
 }
 
 /**
- * The deployed wiring for functions that never call a vendor (the reconciler, the execution and
- * failure recorders): no adapter, and none in their bundles.
+ * The deployed wiring for functions that never call a vendor (the reconciler and the failure
+ * recorder): no adapter, and none in their bundles.
  */
 export function awsServicesWithoutAdapters(): Promise<WatchServices> {
   return sharedServices({ lookup: noAdapters });

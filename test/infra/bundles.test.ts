@@ -93,7 +93,7 @@ describe('the functions bundles', () => {
     },
   );
 
-  it.each(['reconcile', 'executionEnded', 'recordWatchFailure', 'authorizer'] as Role[])(
+  it.each(['reconcile', 'recordWatchFailure', 'authorizer'] as Role[])(
     '%s calls no vendor, and bundles no adapter at all',
     (role) => {
       const { anywhere } = of(role);
@@ -105,7 +105,8 @@ describe('the functions bundles', () => {
     expect(of('authorizer').anywhere.filter((input) => /@aws-sdk\/client-/.test(input))).toEqual([]);
   });
 
-  it.each(['poll', 'api', 'watchRequested'] as Role[])(
+  // executionEnded too: a stopped execution is a cancel, which asks the job's vendor to cancel.
+  it.each(['poll', 'api', 'watchRequested', 'executionEnded'] as Role[])(
     '%s loads each vendor from a chunk of its own, on demand',
     (role) => {
       const { meta, lazyOutputs } = of(role);
