@@ -58,5 +58,11 @@ export function historyQuery(
  * @example isHistorySortKey('V#0000000007') // true
  */
 export function isHistorySortKey(after: string): boolean {
-  return new RegExp(`^${HISTORY_SORT_KEY_PREFIX}\\d{${HISTORY_VERSION_DIGITS}}$`).test(after);
+  // Checked by hand rather than with a RegExp built at run time (the regex inventory refuses those).
+  const digits = after.slice(HISTORY_SORT_KEY_PREFIX.length);
+  return (
+    after.startsWith(HISTORY_SORT_KEY_PREFIX) &&
+    digits.length === HISTORY_VERSION_DIGITS &&
+    [...digits].every((digit) => digit >= '0' && digit <= '9')
+  );
 }

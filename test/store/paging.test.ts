@@ -203,3 +203,19 @@ describe('historyQuery', () => {
     expect(historyFingerprint('jw-a')).toBe(historyFingerprint('jw-a'));
   });
 });
+
+describe('isHistorySortKey', () => {
+  it('takes V# and exactly ten digits, nothing else', () => {
+    expect(isHistorySortKey('V#0000000007')).toBe(true);
+    for (const other of [
+      'V#000000007',
+      'V#00000000070',
+      'V#000000000x',
+      'LATEST',
+      'X#0000000007',
+      'V#-000000007',
+    ]) {
+      expect(isHistorySortKey(other)).toBe(false);
+    }
+  });
+});
