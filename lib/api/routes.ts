@@ -7,6 +7,7 @@ import { InvalidInputError, JobNotFoundError } from '../jobs/errors.js';
 import { type Job, toPublicJob, VENDORS } from '../jobs/job.js';
 import { isFinal, JOB_STATUSES, type JobStatusSchema } from '../jobs/job-status.js';
 import { nextPollForJob } from '../polling/job-schedule.js';
+import type { PollLedger } from '../store/job-store.js';
 import { definedFields } from '../util/defined-fields.js';
 import { cancelWatch } from '../watch/cancel-watch.js';
 import { rewatch } from '../watch/rewatch.js';
@@ -64,9 +65,14 @@ export const startJob: Route = async (services, event) => {
  * poll function uses, without its jitter) so a client polling us need not ask sooner.
  */
 export const getJob: Route = async (services, event) => {
-  const job = await services.store.getJob(jobIdOf(event));
-  if (!job) throw new JobNotFoundError(jobIdOf(event));
-  const etag = `"${job.jobId}.v${job.version}"`;
+  const [stored, ledger] = await Promise.all([
+    services.store.getJob(jobIdOf(event)),
+    services.store.pollLedger(jobIdOf(event)),
+  ]);
+  if (!stored) throw new JobNotFoundError(jobIdOf(event));
+  const job = withPollLedger(stored, ledger);
+  // The ledger moves with every poll, the version only with a change: both name what is shown.
+  const etag = `"${job.jobId}.v${job.version}${ledger ? `.p${ledger.polls}` : ''}"`;
   const headers: Record<string, string> = { etag, 'cache-control': 'no-cache', ...serverTime(services) };
   if (!isFinal(job.status)) {
     const retryAfter = nextPollEstimate(services, job);
@@ -240,4 +246,15 @@ export function json(
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The job with its poll ledger's live counts (`polls`, `lastPolledAt`, `nextPollAt`, `execution`)
+ * over what the latest stored change recorded; a final job has no next poll, whatever was planned.
+ */
+function withPollLedger(job: Job, ledger: PollLedger | undefined): Job {
+  if (!ledger) return job;
+  const { nextPollAt, ...counted } = ledger;
+  const { nextPollAt: _planned, ...rest } = job;
+  return { ...rest, ...counted, ...(nextPollAt && !isFinal(job.status) ? { nextPollAt } : {}) };
 }

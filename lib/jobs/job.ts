@@ -123,15 +123,15 @@ export const JobSchema = z.object({
     .optional(),
   adapterState: z.record(z.string(), z.unknown()).optional(),
   /**
-   * The watch's execution as of the latest stored change: its name, and its ARN when deployed
-   * (the local stack's executions have a name only).
+   * The watch's execution: its name, and its ARN when deployed (the local stack's executions have
+   * a name only).
    */
   execution: z.object({ name: z.string(), arn: z.string().optional() }).optional(),
   /**
-   * The poll that stored the latest change, when the state machine then planned to poll next,
-   * and how many polls stored a change so far. Written with a change only (a poll that changes
-   * nothing writes nothing): between changes the watch has polled since `lastPolledAt`, and
-   * `polls` counts only the polls that stored something.
+   * When the watch last polled, when it plans to poll next, and how many polls it made. A single
+   * job (`GET /jobs/{id}`) shows them live from its poll ledger, which every poll writes (one
+   * write outside every index). A snapshot in a listing or the history shows the poll that stored
+   * it (`execution`, `lastPolledAt`, `nextPollAt` as of that change; no `polls`).
    */
   lastPolledAt: IsoTimestamp.optional(),
   nextPollAt: IsoTimestamp.optional(),

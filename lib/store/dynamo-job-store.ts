@@ -3,13 +3,14 @@ import type { Job } from '../jobs/job.js';
 import type { TransitionResult } from '../jobs/transitions.js';
 import { historyFingerprint, historyQuery, isHistorySortKey } from './history-plan.js';
 import { retentionSeconds } from './job-item.js';
-import type { JobStore, ListJobsQuery, Page, UpdateResult } from './job-store.js';
+import type { JobStore, ListJobsQuery, Page, PollLedger, PollRecord, UpdateResult } from './job-store.js';
 import { defaultClient, readLatest, readLatestVersion } from './job-table.js';
 import { checkHistoryOptions, checkListJobsQuery } from './list-query.js';
 import { listingQuery, planListing } from './listing-plan.js';
 import { collectMergedPage, isListingSortKey } from './merged-listing.js';
 import { PageCursors } from './page-cursor.js';
 import { afterOf, collectPage, jobPage } from './paging.js';
+import { readPollLedger, recordPoll } from './poll-ledger.js';
 import type { VersionedTable } from './version-steps.js';
 import { createVersionOne, type RetryBudget, updateVersioned } from './versioned-writes.js';
 import { addWaiter, readWaiters, removeWaiters } from './waiters.js';
@@ -155,5 +156,20 @@ export class DynamoJobStore implements JobStore {
    */
   removeWaiters(jobId: string, taskTokens: readonly string[]): Promise<void> {
     return removeWaiters(this.#table, jobId, taskTokens);
+  }
+
+  /**
+   * Counts one poll in the job's poll ledger: one UpdateItem outside every index, so a poll that
+   * changes nothing still writes no snapshot.
+   *
+   * @example await store.recordPoll('jw-1f', { execution: { name: 'jw-1f' }, at: now.toISOString(), nextPollAt });
+   */
+  recordPoll(jobId: string, poll: PollRecord): Promise<void> {
+    return recordPoll(this.#table, jobId, poll);
+  }
+
+  /** @example const { polls, lastPolledAt } = (await store.pollLedger('jw-1f')) ?? {}; */
+  pollLedger(jobId: string): Promise<PollLedger | undefined> {
+    return readPollLedger(this.#table, jobId);
   }
 }

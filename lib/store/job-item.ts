@@ -11,6 +11,7 @@ import {
   listingPartition,
   listingSortKey,
   PARTITION_KEY,
+  POLLS_SORT_KEY,
   SORT_KEY,
   STORAGE_ATTRIBUTES,
   TTL_ATTRIBUTE,
@@ -55,6 +56,11 @@ export function latestKey(jobId: string): ItemKey {
 /** @example historyKey('jw-1f', 7) // { pk: 'JOB#jw-1f', sk: 'V#0000000007' } */
 export function historyKey(jobId: string, version: number): ItemKey {
   return { [PARTITION_KEY]: jobPartitionKey(jobId), [SORT_KEY]: historySortKey(version) };
+}
+
+/** @example pollsKey('jw-1f') // { pk: 'JOB#jw-1f', sk: 'POLLS' } */
+export function pollsKey(jobId: string): ItemKey {
+  return { [PARTITION_KEY]: jobPartitionKey(jobId), [SORT_KEY]: POLLS_SORT_KEY };
 }
 
 /** @example waitersKey('jw-1f') // { pk: 'JOB#jw-1f', sk: 'WAITERS' } */

@@ -60,6 +60,28 @@ export interface JobStore {
   waiters(jobId: string): Promise<string[]>;
   /** Forgets these tokens (answered, or no longer answerable); unknown ones are ignored. */
   removeWaiters(jobId: string, taskTokens: readonly string[]): Promise<void>;
+  /** Counts one poll of the job and records what it planned next (the poll ledger: one write, no version). */
+  recordPoll(jobId: string, poll: PollRecord): Promise<void>;
+  /** The job's poll ledger, or undefined before its first poll. */
+  pollLedger(jobId: string): Promise<PollLedger | undefined>;
+}
+
+/** What one poll records of itself. */
+export interface PollRecord {
+  /** The execution that polled: its name, and its ARN when deployed. */
+  execution: { name: string; arn?: string };
+  /** When it polled (ISO). */
+  at: string;
+  /** When the next poll is planned (ISO); absent when none is (the job ended). */
+  nextPollAt?: string | undefined;
+}
+
+/** A job's polls so far, as the ledger holds them. */
+export interface PollLedger {
+  polls: number;
+  lastPolledAt: string;
+  nextPollAt?: string;
+  execution: { name: string; arn?: string };
 }
 
 /** Task tokens one job keeps at most: each is up to 1 KiB, and one item holds 400 KB. */

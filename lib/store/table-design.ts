@@ -10,6 +10,7 @@
  * | latest   | `JOB#<jobId>` | `LATEST`              | yes            | once the job is final    |
  * | history  | `JOB#<jobId>` | `V#<version, 10 dig>` | never          | once the job is final    |
  * | waiters  | `JOB#<jobId>` | `WAITERS`             | never          | deleted when emptied     |
+ * | polls    | `JOB#<jobId>` | `POLLS`               | never          | retention after its last poll |
  *
  * Only the latest item carries the GSI attributes, so the indexes are sparse: history items never
  * show up in a listing, and each index holds exactly one entry per job.
@@ -62,6 +63,13 @@ export const HISTORY_SORT_KEY_PREFIX = 'V#';
  * never races the snapshot writes.
  */
 export const WAITERS_SORT_KEY = 'WAITERS';
+/**
+ * The item counting a job's polls (`polls`, `lastPolledAt`, `nextPollAt`, `execution`): written
+ * by every poll, one write unit and no index attribute, so the snapshots and their indexes stay
+ * written on change only. Its expiry moves with each poll, so it outlives the job's last poll by
+ * the retention. It sorts between `LATEST` and every `V#` key, outside the history range.
+ */
+export const POLLS_SORT_KEY = 'POLLS';
 export const WAITER_TOKENS_ATTRIBUTE = 'tokens';
 /** Version digits in a history sort key: 10 digits keep string order equal to numeric order. */
 export const HISTORY_VERSION_DIGITS = 10;

@@ -35,6 +35,7 @@ import {
 } from '../workflow/poll-contract.js';
 import { ContinueAsNewError, JobEndedError, PollAgainError } from '../workflow/workflow-errors.js';
 import { adapterCallFor, redactObservation, secretsOf } from './adapter-context.js';
+import { executionOf } from './execution-names.js';
 import { type PollMarks, withPollMarks } from './poll-marks.js';
 import { registerWatch } from './start-watch.js';
 import { answerWaiters, awaitJobResult } from './waiters.js';
@@ -57,7 +58,47 @@ export async function pollJob(services: WatchServices, event: PollEvent): Promis
   // The root of a continued watch, registering as a waiter of its job (AwaitWatchResult).
   if (event.awaitResult) return awaitJobResult(services, input.jobId, event.awaitResult.taskToken);
   const loaded = await loadJob(services, input, executionNameOf(event.execution.id));
-  return pollLoaded(withPollLogKeys(services, loaded, event), event, loaded);
+  const scoped = withPollLogKeys(services, loaded, event);
+  return countedPoll(scoped, event, loaded.jobId, () => pollLoaded(scoped, event, loaded));
+}
+
+/**
+ * Runs one poll and counts it in the job's poll ledger with what it decided: the next poll's time
+ * when it asks for one, none when the job ended or the watch continues elsewhere. Trouble that
+ * leaves the poll for the workflow to retry is not counted: the retry is the poll. A ledger that
+ * cannot be written is logged and the poll goes on — it is a count, not the watch.
+ */
+async function countedPoll(
+  services: WatchServices,
+  event: PollEvent,
+  jobId: string,
+  poll: () => Promise<PollResult>,
+): Promise<PollResult> {
+  const at = services.now();
+  const count = async (delaySeconds?: number) => {
+    const nextPollAt =
+      delaySeconds === undefined ? undefined : new Date(at.getTime() + delaySeconds * 1000).toISOString();
+    try {
+      await services.store.recordPoll(jobId, {
+        execution: executionOf(event.execution.id),
+        at: at.toISOString(),
+        nextPollAt,
+      });
+    } catch (error) {
+      services.logger.warn("Could not count the poll in the job's poll ledger", {
+        error: describeError(error),
+      });
+    }
+  };
+  try {
+    const result = await poll();
+    await count();
+    return result;
+  } catch (error) {
+    if (error instanceof PollAgainError) await count(error.delaySeconds);
+    else if (error instanceof JobEndedError || error instanceof ContinueAsNewError) await count();
+    throw error;
+  }
 }
 
 /** One poll of a job already loaded; every log line of it names the job (see withPollLogKeys). */

@@ -13,8 +13,9 @@ export interface PollMarks {
 }
 
 /**
- * A transition's result with this poll's marks — `execution`, `lastPolledAt`, `nextPollAt`,
- * `polls` — when it is stored anyway (a change). The marks are never material: a poll that
+ * A transition's result with this poll's marks — `execution`, `lastPolledAt`, `nextPollAt` — when
+ * it is stored anyway (a change), so each history entry says which poll stored it. The live
+ * count of polls is the poll ledger's (`store.recordPoll`), which every poll writes. The marks are never material: a poll that
  * changes nothing writes nothing, so they cost no write of their own, and they tell how the
  * watch stood at the job's latest stored change (see the Job schema).
  *
@@ -22,7 +23,7 @@ export interface PollMarks {
  */
 export function withPollMarks(result: TransitionResult, marks: PollMarks): TransitionResult {
   if (!result.changed) return result;
-  const { nextPollAt: _stale, ...job } = result.job;
+  const { nextPollAt: _stale, polls: _counted, ...job } = result.job;
   const next = marks.nextPollAt(job);
   return {
     ...result,
@@ -30,7 +31,6 @@ export function withPollMarks(result: TransitionResult, marks: PollMarks): Trans
       ...job,
       execution: executionOf(marks.executionId),
       lastPolledAt: marks.at.toISOString(),
-      polls: (job.polls ?? 0) + 1,
       ...(next ? { nextPollAt: next.toISOString() } : {}),
     },
   };
