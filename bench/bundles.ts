@@ -21,6 +21,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { printTable } from './print-table.js';
 
 const RUNS = 7;
 const BASELINE_FILE = new URL('./bundles-baseline.json', import.meta.url);
@@ -191,13 +192,7 @@ function print(now: Record<string, BundleFigures>, baseline: Baseline | undefine
       String(figures.chunks),
     ];
   });
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
   if (baseline) console.log(`\nbefore: ${baseline.measuredAt}, ${baseline.commit}: ${baseline.command}`);
   console.log(`import: median of ${RUNS} fresh node processes, the template's environment`);
 }

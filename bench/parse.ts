@@ -14,6 +14,7 @@ import { cinegyPcsAdapter } from '../lib/vendors/cinegy-pcs/index.js';
 import { okastAdapter } from '../lib/vendors/okast/index.js';
 import { vdgSenseAdapter } from '../lib/vendors/vdg-sense/index.js';
 import { type FuzzTarget, pollWith } from '../test/security/vendor-fuzz.js';
+import { printTable } from './print-table.js';
 
 /** Under the HTTP client's 2 MiB default cap, so every body is read rather than refused. */
 const SIZE = 2_000_000;
@@ -234,11 +235,5 @@ export async function runParseBenchmark(): Promise<void> {
     }
   }
   const header = ['vendor', 'body', 'size', 'median', 'outcome'];
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows);
 }

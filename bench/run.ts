@@ -29,6 +29,7 @@ import { type LocalStack, startLocalStack } from '../local/stack.js';
 import { CLASSIC_DEFINITION, CLASSIC_INTERVAL_SECONDS, createClassicPollHandler } from './classic-poller.js';
 import { createFleetJobs, createFleetSimulators, type FleetJob, planFleet } from './fleet.js';
 import { delayBoundFor, oraclePolls } from './oracle.js';
+import { printTable } from './print-table.js';
 
 /** Public list prices (us-east-1). */
 const PRICES = {
@@ -559,16 +560,6 @@ function summarize(values: number[]): string[] {
   return [sorted[0] ?? 0, sorted[Math.floor(sorted.length / 2)] ?? 0, sorted[sorted.length - 1] ?? 0].map(
     (value) => value.toFixed(1),
   );
-}
-
-function printTable(header: string[], rows: string[][]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  console.log(line(header));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
 }
 
 // `--parse` runs the parse benchmark instead of the fleet (bench/parse.ts).
