@@ -51,6 +51,10 @@ const LOCAL_AWS_ENVIRONMENT = {
   // No X-Ray daemon and no trace header locally: the Tracer, enabled by the Lambda-like
   // environment, would log "Missing AWS Lambda trace data" on every SDK call.
   POWERTOOLS_TRACE_ENABLED: 'false',
+  // Lambda sends a function's stdout to CloudWatch, which reads the EMF documents in it; here it
+  // is the terminal `npm start` draws on (a JSON line per poll would break the live display).
+  // Tests read the metrics of in-process handlers from the stack's in-memory recorder.
+  POWERTOOLS_METRICS_DISABLED: 'true',
 };
 
 /**

@@ -24,5 +24,7 @@ describe('npm start', () => {
       expect(stdout).toContain(`${connection} SUCCEEDED`);
     }
     expect(stdout).toContain('Job Status Changed');
+    // What the functions print for CloudWatch (EMF metric documents) stays off the terminal.
+    expect(stdout).not.toContain('"_aws"');
   }, 180_000);
 });
