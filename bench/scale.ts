@@ -14,7 +14,7 @@
  * hottest partition reaches 1,000.
  */
 import type { Job, Observation, VendorName } from '../lib/jobs/job.js';
-import { VENDORS } from '../lib/jobs/job.js';
+import { initialJob, VENDORS } from '../lib/jobs/job.js';
 import { isFinal } from '../lib/jobs/job-status.js';
 import { applyObservation, applyWatchIssue, type TransitionResult } from '../lib/jobs/transitions.js';
 import { historyItem, type Item, latestItem, retentionSeconds, waitersKey } from '../lib/store/job-item.js';
@@ -270,16 +270,7 @@ function fleet(): Job[] {
     const reference = { commandId: `5b0e7f2c-${String(position).padStart(8, '0')}-4d21-9a3e-8f1c2b7d6e90` };
     const at = new Date(start + position * 37).toISOString();
     return {
-      jobId: deriveJobId({ connection, reference }),
-      connection,
-      vendor,
-      reference,
-      status: 'UNKNOWN',
-      message: 'Waiting for the first poll',
-      watch: { state: 'WATCHING' },
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
+      ...initialJob({ jobId: deriveJobId({ connection, reference }), connection, vendor, reference, at }),
       deadline: new Date(Date.parse(at) + 86_400_000).toISOString(),
     } satisfies Job;
   });

@@ -142,6 +142,34 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
+/** What a job says until its first poll has read the vendor. */
+export const WAITING_FOR_FIRST_POLL = 'Waiting for the first poll';
+
+/**
+ * Version 1 of a job: watched, not yet polled. Callers add what their start knows (deadline,
+ * idempotency key, the execution that watches it).
+ *
+ * @example initialJob({ jobId, connection: 'avid', vendor: 'avid-ctms', reference, at: now.toISOString() })
+ */
+export function initialJob(fields: {
+  jobId: string;
+  connection: string;
+  vendor: VendorName;
+  reference: Record<string, unknown>;
+  at: string;
+}): Job {
+  const { at, ...identity } = fields;
+  return {
+    ...identity,
+    status: 'UNKNOWN',
+    message: WAITING_FOR_FIRST_POLL,
+    watch: { state: 'WATCHING' },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 /** A job as the outside world sees it: adapter memory and bookkeeping stay inside. */
 export type PublicJob = Omit<Job, 'adapterState' | 'requestHash' | 'progressAnchor' | 'progressPrevious'>;
 

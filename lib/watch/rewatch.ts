@@ -1,5 +1,5 @@
 import { ConfigurationError, JobNotFoundError, JobwatchError } from '../jobs/errors.js';
-import type { Job } from '../jobs/job.js';
+import { type Job, WAITING_FOR_FIRST_POLL } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import type { TransitionResult } from '../jobs/transitions.js';
 import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
@@ -34,7 +34,6 @@ export interface RewatchOptions {
 }
 
 /** The message of a job nobody polled yet (see registerWatch). */
-const WAITING_MESSAGE = 'Waiting for the first poll';
 
 /**
  * Watches a job again whose watch is over although the job is not final: its watch STOPPED
@@ -145,7 +144,7 @@ export function applyRewatch(job: Job, from: number, reason: string | undefined,
     ...rest,
     // The breakdown's own issue goes with it; trouble reading the vendor stays until a read succeeds.
     ...(watchIssue && watchIssue.kind !== 'internal' ? { watchIssue } : {}),
-    ...(neverPolled ? { message: WAITING_MESSAGE } : {}),
+    ...(neverPolled ? { message: WAITING_FOR_FIRST_POLL } : {}),
     watch: { state: 'WATCHING', attempt: from + 1, lastStop },
     version: job.version + 1,
     updatedAt: at.toISOString(),

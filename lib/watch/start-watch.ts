@@ -1,6 +1,6 @@
 import { formatIssues } from '../config/connection-registry.js';
 import { IdempotencyConflictError, InvalidInputError } from '../jobs/errors.js';
-import type { Job } from '../jobs/job.js';
+import { initialJob, type Job } from '../jobs/job.js';
 import { isFinal } from '../jobs/job-status.js';
 import { type WatchRequest, WatchRequestSchema } from '../jobs/watch-request.js';
 import { ExecutionAlreadyExistsError } from '../workflow/workflow-errors.js';
@@ -100,21 +100,19 @@ export async function registerWatch(
   const jobId = deriveJobId({ connection: connection.name, reference, idempotencyKey: watch.idempotencyKey });
 
   const initial: Job = {
-    jobId,
-    connection: connection.name,
-    vendor: connection.vendor,
-    reference,
-    status: 'UNKNOWN',
-    message: 'Waiting for the first poll',
+    ...initialJob({
+      jobId,
+      connection: connection.name,
+      vendor: connection.vendor,
+      reference,
+      at: now.toISOString(),
+    }),
     watch: {
       state: 'WATCHING',
       ...(options.executionName && options.executionName !== jobId
         ? { execution: options.executionName }
         : {}),
     },
-    version: 1,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
     deadline: deadlineFor(watch, connection.polling?.defaultDeadlineSeconds, now),
     ...(watch.poll ? { poll: watch.poll } : {}),
     ...(watch.idempotencyKey ? { idempotencyKey: watch.idempotencyKey, requestHash } : {}),
